@@ -1,0 +1,92 @@
+"""The ``sckg`` command: one click group. Commands are thin: they parse arguments and call functions."""
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+from flask.cli import FlaskGroup
+
+from app import config as settings
+from ingest.errors import KGError
+
+
+def _make_app(*args, **kwargs):
+    from app import create_app
+    return create_app()
+
+
+class SCKGGroup(FlaskGroup):
+    """Prints a KGError as one line with a meaningful exit code instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KGError as e:
+            click.echo(f"sckg: {e.title.lower()}: {e.message}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=SCKGGroup, create_app=_make_app, add_default_commands=False, add_version_option=False,
+             load_dotenv=False)
+def cli():
+    """SCKG, the Smart Cities Knowledge Graph of the UCLG Digital Cities Community of Practice."""
+
+
+def with_store(f):
+    """Open the configured store for the command and close it afterwards."""
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        from app.store import open_store
+        config = settings.defaults() | settings.from_environ()
+        store = open_store(config)
+        try:
+            return f(store, config, *args, **kwargs)
+        finally:
+            store.close()
+    return wrapper
+
+
+@cli.command("serve")
+@click.option("--host", default=None, help="address to bind (default 127.0.0.1, or SCKG_HOST)")
+@click.option("--port", default=None, type=int, help="port (default 8080, or SCKG_PORT)")
+@click.option("--threads", default=None, type=int, help="request threads (default 8)")
+def serve(host, port, threads):
+    """Serve SCKG over HTTP with waitress; an empty store is loaded with the default data first."""
+    from waitress import serve as waitress_serve
+
+    from app import create_app
+    from app.loading import ensure_loaded
+    app = create_app()
+    store = app.extensions["sckg.store"]
+    report = ensure_loaded(store, app.config)
+    if report:
+        click.echo(report)
+    host = host or app.config["HOST"]
+    port = port or app.config["PORT"]
+    click.echo(f"SCKG serving on http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)")
+    waitress_serve(app, host=host, port=port, threads=threads or app.config["THREADS"], ident="sckg",
+                   max_request_body_size=max(app.config["MAX_UPLOAD_BYTES"], app.config["MAX_QUERY_BYTES"]) * 3)
+
+
+@cli.command("load")
+@with_store
+def load(store, config):
+    """Load the ontology, vocabularies and the Smart Cities Study data (idempotent), then derived data."""
+    from app.loading import load_all
+    click.echo(load_all(store, config))
+
+
+#: modules that add commands: each exposes ``commands``, a list of click commands
+COMMAND_MODULES = ("app.cli_ingest", "app.cli_query", "app.tokens", "app.reasoning", "app.reports_cli",
+                   "app.partners_cli")
+
+
+def _add_commands() -> None:
+    import importlib
+    for name in COMMAND_MODULES:
+        for command in getattr(importlib.import_module(name), "commands", []):
+            cli.add_command(command)
+
+
+_add_commands()

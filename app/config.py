@@ -1,0 +1,82 @@
+"""SCKG's settings: declared once, as data.
+
+Each setting has a default and a help text. Values flow one way: these defaults, then ``SCKG_*``
+environment variables (``SCKG_STORE=./var/store``), then the mapping handed to ``create_app``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS = [
+    Setting("STORE", "./var/store",
+            "where the data lives: a folder for the embedded pyoxigraph store, 'memory' for a throw-away "
+            "in-memory store, or the http(s) query URL of a SPARQL 1.1 server"),
+    Setting("SPARQL_UPDATE_URL", None, "remote store: the SPARQL Update URL (default: the query URL)"),
+    Setting("SPARQL_STORE_URL", None, "remote store: the Graph Store Protocol URL (default: none, Update is used)"),
+    Setting("SPARQL_USER", None, "remote store: HTTP basic user"),
+    Setting("SPARQL_PASSWORD", None, "remote store: HTTP basic password"),
+    Setting("BASE_IRI", "https://w3id.org/sckg/id/", "base of instance IRIs"),
+    Setting("TOKENS", "./var/tokens.json", "file of hashed write tokens (sckg token add …)"),
+    Setting("READ_ONLY", False, "refuse every write over HTTP with 403"),
+    Setting("QUERY_TIMEOUT_S", 20.0, "seconds a SPARQL query may run before it is stopped (503)"),
+    Setting("RESULT_LIMIT", 10000, "most rows a SPARQL SELECT answers; the cap is announced in a header"),
+    Setting("MAX_QUERY_BYTES", 1_000_000, "largest query or update body (413 beyond)"),
+    Setting("MAX_UPLOAD_BYTES", 16_000_000, "largest RDF upload (413 beyond)"),
+    Setting("ALLOWED_SERVICE_HOSTS", "", "comma-separated hosts SERVICE/LOAD may reach (none by default)"),
+    Setting("QUERY_WORKERS", 2, "processes that evaluate SPARQL queries (killed and replaced on timeout)"),
+    Setting("DEFAULT_LANGUAGE", "en", "language of pages when the browser states none (en, fr or es)"),
+    Setting("PAGE_SIZE", 20, "rows per page in list pages"),
+    Setting("HOST", "127.0.0.1", "address sckg serve binds"),
+    Setting("PORT", 8080, "port sckg serve listens on"),
+    Setting("THREADS", 8, "request threads of sckg serve"),
+    Setting("DUMPS_DIR", "./var/dumps", "where /dumps/ files are written"),
+    Setting("INDEX_PATH", "./var/search.sqlite", "the full-text index (SQLite FTS5) next to the embedded store"),
+]
+
+_SECRET_WORDS = ("TOKEN", "PASSWORD", "SECRET", "KEY")
+
+
+def defaults() -> dict[str, Any]:
+    return {s.name: s.default for s in SETTINGS}
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    return value
+
+
+def from_environ(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """The settings given as ``SCKG_NAME`` environment variables, coerced to the default's type."""
+    environ = os.environ if environ is None else environ
+    out = {}
+    for s in SETTINGS:
+        key = "SCKG_" + s.name
+        if key in environ:
+            out[s.name] = _coerce(environ[key], s.default)
+    return out
+
+
+def redacted(config: dict[str, Any]) -> dict[str, Any]:
+    """The settings with anything named like a secret hidden, for display and logs."""
+    out = {}
+    for s in SETTINGS:
+        v = config.get(s.name, s.default)
+        if any(w in s.name for w in _SECRET_WORDS) and s.name != "TOKENS" and v:
+            v = "***"
+        out[s.name] = v
+    return out

@@ -1,0 +1,5 @@
+"""Placeholder: related practices (issue: browser)."""
+
+
+def refresh(store, config) -> dict:
+    return {}

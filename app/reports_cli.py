@@ -1,0 +1,2 @@
+"""Placeholder: commands added by its issue."""
+commands: list = []

@@ -1,0 +1,5 @@
+"""Placeholder: the full-text index (issue: browser)."""
+
+
+def refresh(store, config) -> dict:
+    return {}

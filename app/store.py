@@ -1,0 +1,362 @@
+"""The one store interface SCKG uses, and its embedded implementation on pyoxigraph.
+
+``Store`` is what ingest, the SPARQL service and the pages talk to. Two implementations exist:
+:class:`OxigraphStore` (embedded, default, this module) and ``RemoteStore`` (any SPARQL 1.1 server,
+:mod:`app.remote`). Results come back as rdflib terms: rows as dicts, a bool for ASK, a ``Graph`` for
+CONSTRUCT/DESCRIBE. The SPARQL endpoint uses :meth:`Store.query_serialized` instead, which lets the
+engine write the answer in the wire format directly.
+
+Reads on the embedded store are served from an in-memory replica of the on-disk store: the disk is the
+durable copy, every write goes to the disk first and then to the replica, each as one transaction, so
+readers see the old graph or the new one, never a mix (see docs/store.md for the measurements behind it).
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Protocol, Union, runtime_checkable
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ingest.errors import QuerySyntaxError, StoreError
+
+Row = dict[str, Node]
+QueryResult = Union[list[Row], bool, Graph]
+RdfData = Union[Graph, Iterable[ox.Triple], tuple[bytes, str]]
+
+#: media types of the RDF syntaxes pyoxigraph reads and writes, by short name
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "n3": ox.RdfFormat.N3,
+}
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def rdf_format(name_or_media_type: str) -> ox.RdfFormat:
+    """An ``ox.RdfFormat`` from a short name (``turtle``), a media type or a file extension.
+
+    :raises ValueError: for a syntax pyoxigraph does not know.
+    """
+    key = name_or_media_type.split(";")[0].strip().lower()
+    fmt = RDF_FORMATS.get(key) or ox.RdfFormat.from_media_type(key) or ox.RdfFormat.from_extension(key)
+    if fmt is None:
+        raise ValueError(f"unknown RDF syntax {name_or_media_type!r}")
+    return fmt
+
+
+# --- terms: pyoxigraph <-> rdflib ---------------------------------------------------------------
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_rdflib(term) -> Node | None:
+    """Convert a pyoxigraph term to the rdflib term model SCKG uses above the store."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.DefaultGraph):
+        return None
+    raise StoreError(f"unsupported term in a result: {term!r}")
+
+
+def to_ox(term: Node):
+    """Convert an rdflib term (or a plain IRI string) to a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, str):
+        return ox.NamedNode(term)
+    raise TypeError(f"cannot convert {term!r} to an RDF term")
+
+
+def _triples_of(data: RdfData) -> Iterator[ox.Triple]:
+    if isinstance(data, Graph):
+        for s, p, o in data:
+            yield ox.Triple(to_ox(s), to_ox(p), to_ox(o))
+    elif isinstance(data, tuple):
+        payload, fmt = data
+        for quad in ox.parse(payload, format=rdf_format(fmt)):
+            yield ox.Triple(quad.subject, quad.predicate, quad.object)
+    else:
+        for t in data:
+            yield t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object)
+
+
+def _insert_data_text(graph: str, triples: Iterable[ox.Triple]) -> str:
+    """N-Triples inside ``INSERT DATA { GRAPH <g> { … } }``: the N-Triples syntax is a subset of SPARQL's,
+    and every term is written by pyoxigraph's own serializer, so no value is ever spliced as raw text."""
+    body = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    return f"INSERT DATA {{ GRAPH {ox.NamedNode(graph)} {{\n{body.decode()}\n}} }}"
+
+
+# --- the interface ----------------------------------------------------------------------------------
+
+@runtime_checkable
+class Store(Protocol):
+    """What every SCKG store does. Graph names are IRI strings."""
+
+    #: increases by one on every committed write; caches key on it
+    generation: int
+    #: True where the store runs inside this process (custom functions, text index, fork workers)
+    embedded: bool
+
+    def query(self, text: str, bindings: Mapping[str, Node] | None = None, *,
+              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> QueryResult: ...
+
+    def query_serialized(self, text: str, result_format: str = "json", graph_format: str = "turtle", *,
+                         default_graphs: list[str] | None = None,
+                         named_graphs: list[str] | None = None) -> tuple[str, bytes]: ...
+
+    def update(self, text: str) -> None: ...
+
+    def replace_graph(self, name: str, data: RdfData) -> int: ...
+
+    def add_to_graph(self, name: str, data: RdfData) -> int: ...
+
+    def drop_graph(self, name: str) -> None: ...
+
+    def graphs(self) -> list[str]: ...
+
+    def count(self, graph: str | None = None) -> int: ...
+
+    def dump(self, out: IO[bytes], fmt: str = "nquads", graph: str | None = None) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def query_kind(result) -> str:
+    if isinstance(result, ox.QueryBoolean) or isinstance(result, bool):
+        return "boolean"
+    if isinstance(result, ox.QuerySolutions):
+        return "solutions"
+    return "graph"
+
+
+class OxigraphStore:
+    """pyoxigraph on disk (``path``) or in memory (``path=None``), with an in-memory read replica.
+
+    >>> s = OxigraphStore()
+    >>> s.replace_graph("http://example.org/g", (b"<http://a> <http://b> 'c' .", "ntriples"))
+    1
+    >>> s.query("SELECT ?o WHERE { ?s ?p ?o }")[0]["o"]
+    rdflib.term.Literal('c')
+
+    :raises StoreError: if the folder cannot be opened (another process holds its lock, no permission).
+    """
+
+    embedded = True
+
+    def __init__(self, path: str | Path | None = None, *, replica: bool = True):
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is not None:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._disk: ox.Store | None = ox.Store(str(self.path))
+            else:
+                self._disk = None
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {self.path}: {e}") from e
+        if self._disk is not None and replica:
+            self._mem = ox.Store()
+            self._mem.bulk_extend(self._disk.quads_for_pattern(None, None, None, None))
+        elif self._disk is not None:
+            self._mem = self._disk
+        else:
+            self._mem = ox.Store()
+        self._write_lock = threading.Lock()
+        self.generation = 0
+        self.custom_functions: dict = {}
+
+    # the store that answers reads (the replica); query workers fork over it
+    @property
+    def read_store(self) -> ox.Store:
+        return self._mem
+
+    def _targets(self) -> list[ox.Store]:
+        if self._disk is None or self._disk is self._mem:
+            return [self._mem]
+        return [self._disk, self._mem]
+
+    # --- reads -------------------------------------------------------------------------------------
+    def _evaluate(self, text, bindings=None, default_graphs=None, named_graphs=None):
+        kwargs: dict = {}
+        if default_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or [ox.DefaultGraph()]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if bindings:
+            kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        if self.custom_functions:
+            kwargs["custom_functions"] = self.custom_functions
+        try:
+            return self._mem.query(text, **kwargs)
+        except SyntaxError as e:
+            raise QuerySyntaxError(str(e)) from e
+        except ValueError as e:
+            raise QuerySyntaxError(str(e)) from e
+        except OSError as e:
+            raise StoreError(f"the store failed while reading: {e}") from e
+
+    def query(self, text: str, bindings: Mapping[str, Node] | None = None, *,
+              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> QueryResult:
+        """Run a SPARQL query; the default graph is the union of all graphs unless ``default_graphs`` is given.
+
+        :raises QuerySyntaxError: the query does not parse.
+        :raises StoreError: the engine failed.
+        """
+        result = self._evaluate(text, bindings, default_graphs, named_graphs)
+        kind = query_kind(result)
+        try:
+            if kind == "boolean":
+                return bool(result)
+            if kind == "solutions":
+                names = [v.value for v in result.variables]
+                return [{n: to_rdflib(sol[n]) for n in names if sol[n] is not None} for sol in result]
+            g = Graph()
+            for t in result:
+                g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+            return g
+        except OSError as e:
+            raise StoreError(f"the store failed while reading: {e}") from e
+
+    def query_serialized(self, text: str, result_format: str = "json", graph_format: str = "turtle", *,
+                         default_graphs: list[str] | None = None,
+                         named_graphs: list[str] | None = None) -> tuple[str, bytes]:
+        """Run a query and serialize its answer with the engine's own writers.
+
+        Returns ``(kind, body)`` where kind is ``solutions``, ``boolean`` or ``graph``; solutions and booleans
+        are written in ``result_format`` (json, xml, csv, tsv), graphs in ``graph_format``.
+        """
+        result = self._evaluate(text, None, default_graphs, named_graphs)
+        kind = query_kind(result)
+        try:
+            if kind == "graph":
+                return kind, ox.serialize(result, format=rdf_format(graph_format)) or b""
+            return kind, result.serialize(format=RESULT_FORMATS[result_format]) or b""
+        except OSError as e:
+            raise StoreError(f"the store failed while reading: {e}") from e
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._mem.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def count(self, graph: str | None = None) -> int:
+        g = ox.NamedNode(graph) if graph else None
+        if g is not None and not self._mem.contains_named_graph(g):
+            return 0
+        q = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }" if g is None else \
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        kwargs = {"default_graph": g} if g is not None else {}
+        sol = next(iter(self._mem.query(q, **kwargs)))
+        n = int(sol["n"].value)
+        if g is None:  # plus the default graph
+            sol = next(iter(self._mem.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
+            n += int(sol["n"].value)
+        return n
+
+    def dump(self, out: IO[bytes], fmt: str = "nquads", graph: str | None = None) -> None:
+        kwargs = {"from_graph": ox.NamedNode(graph)} if graph else {}
+        self._mem.dump(out, format=rdf_format(fmt), **kwargs)
+
+    # --- writes ------------------------------------------------------------------------------------
+    def _write(self, apply) -> None:
+        with self._write_lock:
+            try:
+                for target in self._targets():
+                    apply(target)
+            except SyntaxError as e:
+                raise QuerySyntaxError(str(e)) from e
+            except (ValueError, OSError) as e:
+                raise StoreError(f"the store failed while writing: {e}") from e
+            self.generation += 1
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL Update as one transaction (on disk first, then on the replica).
+
+        :raises QuerySyntaxError: the update does not parse (nothing is written).
+        """
+        self._write(lambda s: s.update(text))
+
+    def replace_graph(self, name: str, data: RdfData) -> int:
+        """Replace one named graph in one transaction; readers see the old graph or the new one.
+
+        Returns the number of triples now in the graph.
+        """
+        triples = list(_triples_of(data))
+        text = f"DROP SILENT GRAPH {ox.NamedNode(name)} ;\n" + _insert_data_text(name, triples)
+        self._write(lambda s: s.update(text))
+        return len(set(triples))
+
+    def add_to_graph(self, name: str, data: RdfData) -> int:
+        """Add triples to a named graph in one transaction; returns how many were given."""
+        g = ox.NamedNode(name)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in _triples_of(data)]
+        self._write(lambda s: s.extend(quads))
+        return len(quads)
+
+    def drop_graph(self, name: str) -> None:
+        self._write(lambda s: s.update(f"DROP SILENT GRAPH {ox.NamedNode(name)}"))
+
+    def optimize(self) -> None:
+        """Compact the on-disk store (after bulk loads)."""
+        if self._disk is not None:
+            self._disk.optimize()
+
+    def flush(self) -> None:
+        if self._disk is not None:
+            self._disk.flush()
+
+    def close(self) -> None:
+        if self._disk is not None:
+            self._disk.flush()
+        self._disk = None
+
+
+def open_store(config: Mapping) -> Store:
+    """The store a configuration names: a folder, ``memory``, or the URL of a SPARQL 1.1 server.
+
+    :raises StoreError: the folder cannot be opened.
+    :raises StoreUnavailable: the server does not answer.
+    """
+    location = str(config.get("STORE") or "./var/store")
+    if location.startswith(("http://", "https://")):
+        from app.remote import RemoteStore  # only needed for a remote store
+        return RemoteStore.from_config(config)
+    if location == "memory":
+        return OxigraphStore(None)
+    return OxigraphStore(location)
+
+
+def get_store() -> Store:
+    """The store of the current Flask app (``create_app`` puts it in ``app.extensions``)."""
+    from flask import current_app
+    return current_app.extensions["sckg.store"]
