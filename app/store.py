@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from app.sparql_text import bind_values
 from ingest.errors import QuerySyntaxError, StoreError
 
 Row = dict[str, Node]
@@ -214,11 +215,11 @@ class OxigraphStore:
             kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        if bindings:
-            kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
         if self.custom_functions:
             kwargs["custom_functions"] = self.custom_functions
         try:
+            if bindings:
+                text = bind_values(text, bindings)
             return self._mem.query(text, **kwargs)
         except SyntaxError as e:
             raise QuerySyntaxError(str(e)) from e
