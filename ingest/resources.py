@@ -5,7 +5,7 @@ regular install they are package data under ``sckg_resources`` (see pyproject.to
 """
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 from pathlib import Path
 
 _NAMES = ("ontology", "queries", "data")
@@ -22,7 +22,9 @@ def resource_dir(name: str) -> Path:
     checkout = Path(__file__).resolve().parent.parent / name
     if checkout.is_dir():
         return checkout
-    path = Path(str(importlib.resources.files(f"sckg_resources.{name}")))
+    spec = importlib.util.find_spec(f"sckg_resources.{name}")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(locations[0]) if locations else Path("sckg_resources") / name
     if not path.is_dir():
         raise FileNotFoundError(f"the SCKG installation has no {name}/ folder (looked in {path})")
     return path

@@ -1,0 +1,31 @@
+"""Packaging helper: ship ontology/, queries/ and data/ as package data under ``sckg_resources``.
+
+Their sub-folders are found here so that a new folder (a partner's dataset, a vocabulary) ships without
+editing a list. Everything else about the package is in pyproject.toml.
+"""
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+ROOT = Path(__file__).parent
+RESOURCES = ("ontology", "queries", "data")
+
+
+def resource_packages():
+    packages, dirs = [], {}
+    for top in RESOURCES:
+        for folder in [ROOT / top, *sorted(p for p in (ROOT / top).rglob("*") if p.is_dir())]:
+            if "__pycache__" in folder.parts:
+                continue
+            rel = folder.relative_to(ROOT)
+            name = "sckg_resources." + ".".join(rel.parts)
+            packages.append(name)
+            dirs[name] = str(rel)
+    return packages, dirs
+
+
+packages, package_dir = resource_packages()
+setup(
+    packages=find_packages(include=["app", "app.*", "ingest", "ingest.*"]) + packages,
+    package_dir=package_dir,
+)
