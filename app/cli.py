@@ -47,7 +47,7 @@ def with_store(f):
     return wrapper
 
 
-@cli.command("serve")
+@cli.command("serve", with_appcontext=False)
 @click.option("--host", default=None, help="address to bind (default 127.0.0.1, or SCKG_HOST)")
 @click.option("--port", default=None, type=int, help="port (default 8080, or SCKG_PORT)")
 @click.option("--threads", default=None, type=int, help="request threads (default 8)")
@@ -69,7 +69,7 @@ def serve(host, port, threads):
                    max_request_body_size=max(app.config["MAX_UPLOAD_BYTES"], app.config["MAX_QUERY_BYTES"]) * 3)
 
 
-@cli.command("load")
+@cli.command("load", with_appcontext=False)
 @with_store
 def load(store, config):
     """Load the ontology, vocabularies and the Smart Cities Study data (idempotent), then derived data."""

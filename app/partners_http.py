@@ -1,4 +1,189 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""Partners over HTTP: the ingest endpoint, the datasets and their match reports, and ``/context.jsonld``.
+
+``POST /partners/{partner}/datasets/{dataset}`` (``Authorization: Bearer`` with a scope covering
+``…/graph/partner/{partner}/``) takes a workbook, CSV or JSON file (multipart field ``file`` plus
+``mapping``, or a raw body with ``?mapping=``) and runs the partner pipeline, or JSON-LD
+(``application/ld+json``, SCKG's context) that replaces the partner graph as sent. It answers with the
+report. ``GET /partners``, ``GET /partners/{partner}/datasets/{dataset}`` and its ``report.json`` /
+``report.csv`` show what was loaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from werkzeug.utils import secure_filename
+
+from app import auth
+from app.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType
+from app.store import get_store
+from ingest.namespaces import graph_iri, partner_graph
+from ingest.partners.context import context, parse_jsonld
+from ingest.partners.mapping import SLUG, find_mapping, load_mapping
+from ingest.partners.pipeline import load_partner_rdf, loaded_datasets, run_partner, stored_report
+from ingest.resources import resource_dir
 
 bp = Blueprint("partners_http", __name__)
+
+UPLOAD_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+                "text/csv": ".csv", "application/json": ".json", "application/octet-stream": ""}
+
+
+def partners_dir() -> Path:
+    configured = current_app.config.get("PARTNERS_DIR")
+    return Path(configured) if configured else resource_dir("data") / "partners"
+
+
+def _slugs(*names: str) -> None:
+    for n in names:
+        if not SLUG.match(n):
+            raise NotFound(f"{n!r} is not a partner or dataset name (lower-case letters, digits, hyphens)")
+
+
+@bp.get("/context.jsonld")
+def context_jsonld():
+    resp = jsonify(context())
+    resp.mimetype = "application/ld+json"
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+def _mappings(partner: str | None = None) -> list[dict]:
+    root = partners_dir()
+    out = []
+    for path in sorted(root.glob(f"{partner or '*'}/*.mapping.json")):
+        m = load_mapping(path)
+        out.append({"partner": m.partner, "dataset": m.dataset, "mapping": path.name.removesuffix(".mapping.json"),
+                    "title": m.title, "formats": list(m.formats)})
+    return out
+
+
+@bp.get("/partners")
+def partners_index():
+    return jsonify({"mappings": _mappings(), "datasets": loaded_datasets(get_store())})
+
+
+@bp.get("/partners/<partner>")
+def partner_page(partner):
+    _slugs(partner)
+    loaded = [d for d in loaded_datasets(get_store()) if d["id"].split("/")[0] == partner]
+    return jsonify({"partner": partner, "mappings": _mappings(partner), "datasets": loaded})
+
+
+def _report(partner: str, dataset: str):
+    _slugs(partner, dataset)
+    report = stored_report(get_store(), partner, dataset)
+    if report is None:
+        raise NotFound(f"no dataset {partner}/{dataset} has been loaded")
+    return report
+
+
+@bp.get("/partners/<partner>/datasets/<dataset>")
+def dataset_page(partner, dataset):
+    report = _report(partner, dataset)
+    body = report.to_dict()
+    body["links"] = {"report.json": url_for(".report_json", partner=partner, dataset=dataset),
+                     "report.csv": url_for(".report_csv", partner=partner, dataset=dataset)}
+    return jsonify(body)
+
+
+@bp.get("/partners/<partner>/datasets/<dataset>/report.json")
+def report_json(partner, dataset):
+    return Response(_report(partner, dataset).to_json(), mimetype="application/json")
+
+
+@bp.get("/partners/<partner>/datasets/<dataset>/report.csv")
+def report_csv(partner, dataset):
+    resp = Response(_report(partner, dataset).to_csv(), mimetype="text/csv")
+    resp.headers["Content-Disposition"] = f'attachment; filename="{partner}-{dataset}-match-report.csv"'
+    return resp
+
+
+def _authorize(partner: str) -> None:
+    token = auth.authenticate(request.headers.get("Authorization"), current_app.config["TOKENS"])
+    auth.authorize(token, [graph_iri(f"partner/{partner}/")])
+
+
+def _save_body(limit: int, folder: str) -> tuple[Path, str | None]:
+    """The upload written to ``folder`` (never more than ``limit`` bytes read) and the mapping it names.
+
+    :raises PayloadTooLarge: over the limit. :raises BadRequest: no file.
+    """
+    if request.mimetype == "multipart/form-data":
+        if request.content_length is None:
+            raise BadRequest("a multipart upload needs a Content-Length header")
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise BadRequest("the multipart body needs a 'file' field with the workbook, CSV or JSON file")
+        dest = Path(folder) / (secure_filename(upload.filename) or "upload")
+        upload.save(dest)
+        return dest, request.form.get("mapping")
+    if request.mimetype not in UPLOAD_TYPES:
+        raise UnsupportedMediaType(f"cannot ingest {request.mimetype or 'a body without Content-Type'}; send "
+                                   f"multipart/form-data or one of {', '.join(UPLOAD_TYPES)}")
+    dest = Path(folder) / f"upload{UPLOAD_TYPES[request.mimetype]}"
+    read = 0
+    with open(dest, "wb") as f:
+        while chunk := request.stream.read(1 << 16):
+            read += len(chunk)
+            if read > limit:
+                raise PayloadTooLarge(f"the upload exceeds the limit of {limit} bytes (MAX_UPLOAD_BYTES)")
+            f.write(chunk)
+    return dest, request.args.get("mapping")
+
+
+def _jsonld(partner: str, dataset: str, limit: int):
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"the upload exceeds the limit of {limit} bytes (MAX_UPLOAD_BYTES)")
+    ctx = url_for(".context_jsonld", _external=True)
+    g = parse_jsonld(data, (ctx, "https://w3id.org/sckg/context.jsonld"), f"{partner}/{dataset} upload")
+    n = load_partner_rdf(get_store(), partner, dataset, g, source_name=f"{partner}-{dataset}.jsonld",
+                         digest=hashlib.sha256(data).hexdigest())
+    return jsonify({"partner": partner, "dataset": dataset, "graph": partner_graph(partner, dataset),
+                    "triples": n})
+
+
+@bp.post("/partners/<partner>/datasets/<dataset>")
+def ingest(partner, dataset):
+    _slugs(partner, dataset)
+    if current_app.config.get("READ_ONLY"):
+        raise Forbidden("this SCKG is read-only (READ_ONLY): partner uploads are refused")
+    _authorize(partner)
+    limit = int(current_app.config["MAX_UPLOAD_BYTES"])
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"the upload is {request.content_length} bytes; the limit is {limit} "
+                              "(MAX_UPLOAD_BYTES)")
+    if request.mimetype == "application/ld+json":
+        return _jsonld(partner, dataset, limit)
+    folder = tempfile.mkdtemp(prefix="sckg-partner-")
+    try:
+        source, name = _save_body(limit, folder)
+        path = find_mapping(partners_dir(), partner, name or dataset)
+        mapping = load_mapping(path)
+        if (mapping.partner, mapping.dataset) != (partner, dataset):
+            raise BadRequest(f"mapping {path.name} describes {mapping.partner}/{mapping.dataset}, "
+                             f"not {partner}/{dataset}")
+        store = get_store()
+        report = run_partner(path, store, source=source, progress=False, base=current_app.config.get("BASE_IRI"))
+        _refresh_derived(store)
+        return jsonify(report.to_dict())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _refresh_derived(store) -> None:
+    from app import derive
+    derive.refresh(store, current_app.config)
+
+
+def init_app(app) -> None:
+    """Offer the city pages' ``_indicators.html`` partial its data: ``partner_indicators(city_iri, lang)``."""
+    from app.indicators import indicators_for_city
+
+    def partner_indicators(city_iri, lang="en"):
+        return indicators_for_city(get_store(), str(city_iri), str(lang))
+    app.jinja_env.globals["partner_indicators"] = partner_indicators
