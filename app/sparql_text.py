@@ -76,7 +76,52 @@ def bind_values(text: str, bindings: Mapping[str, object]) -> str:
             raise ValueError(f"invalid variable name {name!r}")
     values = " ".join(_term_text(bindings[n]) for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}"
+    if _is_short_construct(text):  # CONSTRUCT WHERE { … }: its group is the template, so bind at the end
+        return text + "\n" + block
     at = _group_start(text)
     return text[:at] + block + text[at:]
 
 
+def _is_short_construct(text: str) -> bool:
+    words = [t.upper() for k, t, _ in tokens(text) if k == "word"]
+    return any(a == "CONSTRUCT" and b == "WHERE" for a, b in zip(words, words[1:]))
+
+
+
+
+_TARGET_AFTER = {"GRAPH", "WITH", "INTO", "TO", "DROP", "CLEAR", "CREATE", "ADD", "MOVE", "COPY"}
+
+
+def touched_graphs(update: str) -> set[str | None] | None:
+    """The graphs a SPARQL Update may change: IRIs, plus ``None`` for the default graph (always included).
+
+    Returns ``None`` when the update may touch any graph (``GRAPH ?g``, ``ALL``, ``NAMED``, a relative or
+    unresolvable name). Over-approximates (a ``GRAPH <g>`` read in a WHERE clause counts), never under.
+
+    >>> sorted(touched_graphs("DROP SILENT GRAPH <http://g/1> ; MOVE <http://g/2> TO <http://g/3>"), key=str)
+    [None, 'http://g/1', 'http://g/2', 'http://g/3']
+    """
+    prefixes: dict[str, str] = {}
+    out: set[str | None] = {None}
+    significant = [(k, t) for k, t, _ in tokens(update) if k not in ("space", "comment")]
+    prev = None  # the previous significant word, upper-cased, SILENT skipped
+    for i, (kind, tok) in enumerate(significant):
+        word = tok.upper() if kind == "word" else None
+        if word == "PREFIX" and i + 2 < len(significant) and significant[i + 2][0] == "iri":
+            prefixes[significant[i + 1][1].rstrip(":")] = significant[i + 2][1][1:-1]
+        elif prev in _TARGET_AFTER:
+            if kind == "var" or word in ("ALL", "NAMED"):
+                return None
+            if kind == "iri":
+                iri = tok[1:-1]
+                if not re.match(r"^[A-Za-z][\w+.-]*:", iri):
+                    return None  # relative: depends on BASE
+                out.add(iri)
+            elif kind == "word" and ":" in tok:
+                prefix, local = tok.split(":", 1)
+                if prefix not in prefixes:
+                    return None
+                out.add(prefixes[prefix] + local)
+        if word != "SILENT":
+            prev = word
+    return out

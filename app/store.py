@@ -21,8 +21,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from app.sparql_text import bind_values
-from ingest.errors import QuerySyntaxError, StoreError
+from app.disk import DiskCatalog
+from app.sparql_text import bind_values, touched_graphs
+from ingest.errors import InputError, QuerySyntaxError, StoreError
 
 Row = dict[str, Node]
 QueryResult = Union[list[Row], bool, Graph]
@@ -104,8 +105,11 @@ def _triples_of(data: RdfData) -> Iterator[ox.Triple]:
             yield ox.Triple(to_ox(s), to_ox(p), to_ox(o))
     elif isinstance(data, tuple):
         payload, fmt = data
-        for quad in ox.parse(payload, format=rdf_format(fmt)):
-            yield ox.Triple(quad.subject, quad.predicate, quad.object)
+        try:
+            for quad in ox.parse(payload, format=rdf_format(fmt)):
+                yield ox.Triple(quad.subject, quad.predicate, quad.object)
+        except (SyntaxError, ValueError) as e:
+            raise InputError(f"{fmt} data", None, str(e)) from e
     else:
         for t in data:
             yield t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object)
@@ -177,22 +181,22 @@ class OxigraphStore:
 
     def __init__(self, path: str | Path | None = None, *, replica: bool = True):
         self.path = Path(path) if path is not None else None
+        self._catalog: DiskCatalog | None = None
         try:
-            if self.path is not None:
+            if self.path is None:
+                self._mem = ox.Store()
+            elif replica:
                 self.path.mkdir(parents=True, exist_ok=True)
-                self._disk: ox.Store | None = ox.Store(str(self.path))
-            else:
-                self._disk = None
+                self._catalog = DiskCatalog(ox.Store(str(self.path)))
+                self._mem = ox.Store()
+                self._catalog.copy_into(self._mem)
+            else:  # reads straight from disk (for comparison in benchmarks)
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._mem = ox.Store(str(self.path))
         except OSError as e:
             raise StoreError(f"cannot open the store at {self.path}: {e}") from e
-        if self._disk is not None and replica:
-            self._mem = ox.Store()
-            self._mem.bulk_extend(self._disk.quads_for_pattern(None, None, None, None))
-        elif self._disk is not None:
-            self._mem = self._disk
-        else:
-            self._mem = ox.Store()
         self._write_lock = threading.Lock()
+        self._closed = False
         self.generation = 0
         self.custom_functions: dict = {}
 
@@ -200,11 +204,6 @@ class OxigraphStore:
     @property
     def read_store(self) -> ox.Store:
         return self._mem
-
-    def _targets(self) -> list[ox.Store]:
-        if self._disk is None or self._disk is self._mem:
-            return [self._mem]
-        return [self._disk, self._mem]
 
     # --- reads -------------------------------------------------------------------------------------
     def _evaluate(self, text, bindings=None, default_graphs=None, named_graphs=None):
@@ -289,57 +288,89 @@ class OxigraphStore:
         self._mem.dump(out, format=rdf_format(fmt), **kwargs)
 
     # --- writes ------------------------------------------------------------------------------------
-    def _write(self, apply) -> None:
+    def _write(self, apply, touched: set[str | None] | None, contents: dict | None = None) -> None:
+        """Apply one write to the replica (one transaction), then make it durable on disk.
+
+        ``touched`` names the graphs the write may change (None: any); ``contents`` gives the new content of
+        some of them when the caller has it at hand. If the disk fails, the replica is put back as it was.
+        """
         with self._write_lock:
+            if self._closed:
+                raise StoreError("the store is closed")
             try:
-                for target in self._targets():
-                    apply(target)
+                apply(self._mem)
             except SyntaxError as e:
                 raise QuerySyntaxError(str(e)) from e
             except (ValueError, OSError) as e:
                 raise StoreError(f"the store failed while writing: {e}") from e
+            if self._catalog is not None:
+                if touched is None:
+                    touched = set(self._catalog.pointers) | set(self.graphs()) | {None}
+                plan = {g: (contents or {}).get(g, self._content(g)) for g in touched}
+                try:
+                    self._catalog.persist(plan)
+                except OSError as e:
+                    self._restore(touched)
+                    raise StoreError(f"the store could not write to disk, nothing was changed: {e}") from e
             self.generation += 1
 
+    def _content(self, name: str | None):
+        """The current quads of one graph of the replica, or None when a named graph is gone."""
+        if name is not None and not self._mem.contains_named_graph(ox.NamedNode(name)):
+            return None
+        term = ox.DefaultGraph() if name is None else ox.NamedNode(name)
+        return self._mem.quads_for_pattern(None, None, None, term)
+
+    def _restore(self, touched) -> None:
+        for name in touched:
+            term = ox.DefaultGraph() if name is None else ox.NamedNode(name)
+            self._mem.clear_graph(term) if name is None else self._mem.remove_graph(term)
+            physical = self._catalog.pointers.get(name)
+            if physical is not None:
+                self._mem.extend(ox.Quad(q.subject, q.predicate, q.object, term)
+                                 for q in self._catalog.disk.quads_for_pattern(None, None, None, physical))
+
     def update(self, text: str) -> None:
-        """Run a SPARQL Update as one transaction (on disk first, then on the replica).
+        """Run a SPARQL Update as one transaction; readers see the data before it or after it.
 
         :raises QuerySyntaxError: the update does not parse (nothing is written).
+        :raises StoreError: the disk failed (nothing is written).
         """
-        self._write(lambda s: s.update(text))
+        self._write(lambda s: s.update(text), touched_graphs(text))
 
     def replace_graph(self, name: str, data: RdfData) -> int:
         """Replace one named graph in one transaction; readers see the old graph or the new one.
 
         Returns the number of triples now in the graph.
         """
-        triples = list(_triples_of(data))
+        triples = list(dict.fromkeys(_triples_of(data)))
         text = f"DROP SILENT GRAPH {ox.NamedNode(name)} ;\n" + _insert_data_text(name, triples)
-        self._write(lambda s: s.update(text))
-        return len(set(triples))
+        self._write(lambda s: s.update(text), {name}, {name: triples} if triples else {name: None})
+        return len(triples)
 
     def add_to_graph(self, name: str, data: RdfData) -> int:
         """Add triples to a named graph in one transaction; returns how many were given."""
         g = ox.NamedNode(name)
         quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in _triples_of(data)]
-        self._write(lambda s: s.extend(quads))
+        self._write(lambda s: s.extend(quads), {name})
         return len(quads)
 
     def drop_graph(self, name: str) -> None:
-        self._write(lambda s: s.update(f"DROP SILENT GRAPH {ox.NamedNode(name)}"))
+        self._write(lambda s: s.update(f"DROP SILENT GRAPH {ox.NamedNode(name)}"), {name}, {name: None})
 
     def optimize(self) -> None:
         """Compact the on-disk store (after bulk loads)."""
-        if self._disk is not None:
-            self._disk.optimize()
-
-    def flush(self) -> None:
-        if self._disk is not None:
-            self._disk.flush()
+        disk = self._catalog.disk if self._catalog is not None else (self._mem if self.path else None)
+        if disk is not None:
+            disk.optimize()
 
     def close(self) -> None:
-        if self._disk is not None:
-            self._disk.flush()
-        self._disk = None
+        """Flush the disk and stop the background deletes of old graph versions."""
+        with self._write_lock:
+            self._closed = True
+            if self._catalog is not None:
+                self._catalog.close()
+                self._catalog = None
 
 
 def open_store(config: Mapping) -> Store:
