@@ -83,3 +83,32 @@ class QuerySyntaxError(KGError):
 
     status = 400
     title = "Malformed query"
+
+
+class InputProblems(InputError):
+    """Several problems found in source files at once, so a user can fix them all in one pass.
+
+    ``problems`` is a list of :class:`ingest.report.Problem`; the message lists one per line.
+    """
+
+    def __init__(self, problems: list):
+        self.problems = list(problems)
+        first = self.problems[0]
+        KGError.__init__(self, "\n".join(str(p) for p in self.problems), details=self.problems)
+        self.path = first.file
+        self.line = first.line
+        self.column = first.column
+
+
+class ShapesError(KGError):
+    """The SHACL shapes themselves cannot be used (they do not parse or pySHACL rejects them)."""
+
+    status = 500
+    title = "Shapes error"
+
+
+class UndeclaredFormat(KGError):
+    """A partner sent a file in a format its mapping does not declare."""
+
+    status = 415
+    title = "Unsupported media type"

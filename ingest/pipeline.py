@@ -1,0 +1,210 @@
+"""The ingest pipeline: build the graph (read → map → link → validate → describe), then load it atomically.
+
+``load_default(store)`` loads the ontology, the vocabularies and the shipped study; ``run_study`` ingests a
+study folder; ``validate_paths`` checks files without a store; ``ingest_paths`` is ``sckg ingest``.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rdflib import Graph
+
+from ingest import resources
+# build_study, study_files and ontology_files are also part of this module's interface (bench/, tests/ontology/)
+from ingest.build import build_study, class_counts, ontology_files, sources, study_files
+from ingest.errors import InputError, ValidationFailed
+from ingest.load import load
+from ingest.namespaces import GRAPHS
+from ingest.provenance import describe
+from ingest.report import Report
+from ingest.study import SPECS
+from ingest.validate import parse_turtle_files, shapes_graph, validate
+
+__all__ = ["load_default", "run_study", "validate_paths", "ingest_paths", "read_rdf", "classify", "build_study",
+           "study_files", "ontology_files"]
+
+RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld",
+                ".rdf": "xml", ".owl": "xml"}
+
+
+def _record(name: str, title: str, files: dict[str, Path], rows: dict[str, int], graph: Graph,
+            urls=()) -> Graph:
+    return describe(name, title=title, files={str(p): rows.get(n, 0) for n, p in files.items()},
+                    triples=len(graph), sources=urls)
+
+
+def run_study(study_dir: str | Path, store, *, base: str | None = None, progress: bool = True,
+              overrides: dict[str, Path] | None = None, resolver=None,
+              extra_graphs: dict[str, tuple[Graph, Graph]] | None = None) -> Report:
+    """Ingest a study folder into ``…/graph/study`` and its record into ``…/graph/meta``, in one transaction.
+
+    :raises ValidationFailed: the data has violations (``.report`` lists them); nothing was written.
+    :raises InputError: a file cannot be opened.
+    """
+    t0 = time.perf_counter()
+    files = study_files(Path(study_dir), overrides)
+    graph, report = build_study(files, base=base, resolver=resolver, progress=progress)
+    if not report.conforms:
+        raise ValidationFailed(f"the study data has {len(report.violations)} problem(s); nothing was loaded:\n"
+                               + "\n".join(str(p) for p in report.violations), report)
+    record = _record(GRAPHS["study"], "Smart Cities Study (UCLG Digital Cities Community of Practice)",
+                     files, report.rows, graph, report.sources)
+    graphs = {GRAPHS["study"]: graph}
+    records = {GRAPHS["study"]: record}
+    for name, (g, rec) in (extra_graphs or {}).items():
+        graphs[name], records[name] = g, rec
+    t1 = time.perf_counter()
+    load(store, graphs, records)
+    report.seconds["load"] = round(time.perf_counter() - t1, 3)
+    report.seconds["total"] = round(time.perf_counter() - t0, 3)
+    report.loaded = True
+    return report
+
+
+def load_default(store, base: str | None = None, progress: bool = True) -> Report:
+    """Load ontology/sckg.ttl + external.ttl, ontology/vocab/*.ttl and the shipped study data (idempotent).
+
+    :raises ValidationFailed: if the shipped data does not conform (nothing is written).
+    """
+    ontology_dir = resources.resource_dir("ontology")
+    onto_paths, vocab_paths = ontology_files(ontology_dir)
+    extra = {}
+    for name, paths, title in ((GRAPHS["ontology"], onto_paths, "SCKG ontology"),
+                               (GRAPHS["vocab"], vocab_paths, "SCKG vocabularies")):
+        g = parse_turtle_files(paths, "ontology")
+        extra[name] = (g, describe(name, title=title, files={str(p): 0 for p in paths}, triples=len(g)))
+    report = run_study(resources.study_dir(), store, base=base, progress=progress, extra_graphs=extra)
+    report.notes.append("ontology: " + (", ".join(p.name for p in onto_paths) or "no files yet")
+                        + f" ({len(extra[GRAPHS['ontology']][0])} triples); vocabularies: "
+                        + (", ".join(p.name for p in vocab_paths) or "no files yet")
+                        + f" ({len(extra[GRAPHS['vocab']][0])} triples)")
+    return report
+
+
+def read_rdf(path: Path) -> Graph:
+    """The triples of an RDF file (quads' graph names are dropped).
+
+    :raises InputError: naming the file (and line when the parser gives it) if it does not parse.
+    """
+    from rdflib import Dataset
+    fmt = RDF_SUFFIXES[path.suffix.lower()]
+    try:
+        if fmt in ("nquads", "trig"):
+            ds = Dataset()
+            ds.parse(path, format=fmt)
+            g = Graph()
+            for s, p, o, _ in ds.quads((None, None, None, None)):
+                g.add((s, p, o))
+            return g
+        return Graph().parse(path, format=fmt)
+    except Exception as e:  # rdflib's parsers raise many unrelated types
+        raise InputError(path.name, getattr(e, "lines", None), f"does not parse as {fmt}: {e}") from e
+
+
+def classify(paths) -> tuple[Path | None, dict[str, Path], list[Path]]:
+    """(study folder, study CSV files by table name, RDF files) named by ``paths``.
+
+    :raises InputError: for a path that does not exist, an unknown file name or suffix, or two study folders.
+    """
+    folder, csvs, rdf = None, {}, []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            if folder is not None:
+                raise InputError(p, None, "only one study folder can be given at a time")
+            folder = p
+        elif not p.is_file():
+            raise InputError(p, None, "no such file or folder")
+        elif p.suffix.lower() == ".csv":
+            if p.name not in SPECS:
+                raise InputError(p.name, None, f"is not a file of the study layout; the files are: "
+                                               f"{', '.join(SPECS)}")
+            csvs[p.name] = p
+        elif p.suffix.lower() in RDF_SUFFIXES:
+            rdf.append(p)
+        else:
+            raise InputError(p.name, None, f"unknown kind of file; give a study folder, study CSV files or RDF "
+                                           f"({', '.join(RDF_SUFFIXES)})")
+    return folder, csvs, rdf
+
+
+def _study_inputs(folder: Path | None, csvs: dict[str, Path]) -> tuple[Path, dict[str, Path]]:
+    """The folder and overriding files of a study given as a folder and/or single CSV files.
+
+    Tables not given come from the CSV files' own folder when it has them, else from the shipped study.
+    """
+    if folder is not None:
+        return folder, csvs
+    context = resources.study_dir()
+    overrides = {}
+    for p in {p.parent for p in csvs.values()}:
+        overrides.update(study_files(p))
+    overrides.update(csvs)
+    return context, overrides
+
+
+def _check_rdf(paths: list[Path]) -> tuple[Graph, Report]:
+    ontology_dir = resources.resource_dir("ontology")
+    graph = Graph()
+    for p in paths:
+        graph += read_rdf(p)
+    onto, vocab = ontology_files(ontology_dir)
+    background = parse_turtle_files(onto + vocab, "ontology")
+    report = validate(graph, shapes_graph(ontology_dir), None, background)
+    report.source = ", ".join(p.name for p in paths)
+    report.triples = len(graph)
+    report.classes = class_counts(graph)
+    return graph, report
+
+
+def validate_paths(paths, *, base: str | None = None, progress: bool = False, resolver=None) -> Report:
+    """Check a study folder, study CSV files and/or RDF files without writing anything.
+
+    :raises InputError: a path cannot be read or is not a kind SCKG knows.
+    """
+    folder, csvs, rdf = classify(paths)
+    report = Report(source=", ".join(str(p) for p in paths))
+    if folder is not None or csvs:
+        study_dir, overrides = _study_inputs(folder, csvs)
+        _graph, study = build_study(study_files(study_dir, overrides), base=base, resolver=resolver,
+                                    progress=progress)
+        report.merge(study)
+    if rdf:
+        report.merge(_check_rdf(rdf)[1])
+    return report
+
+
+def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = None,
+                 progress: bool = False, resolver=None) -> Report:
+    """``sckg ingest``: a study folder or study CSV files replace the study graph; RDF files replace ``graph``.
+
+    :raises ValidationFailed: the input has violations; nothing was written.
+    :raises InputError: a path cannot be read, or RDF files come without a graph IRI.
+    """
+    folder, csvs, rdf = classify(paths)
+    if rdf and not graph:
+        raise InputError(rdf[0].name, None, "RDF files need --graph IRI: the named graph to load them into")
+    if graph in (GRAPHS["meta"], GRAPHS["inferred"]):
+        raise InputError(graph, None, "this graph is written by SCKG itself; choose another graph IRI")
+    parts: list[Report] = []
+    if rdf:
+        data, checked = _check_rdf(rdf)
+        if not checked.conforms:
+            raise ValidationFailed(f"{checked.source} has {len(checked.violations)} problem(s); nothing was "
+                                   f"loaded:\n" + "\n".join(str(p) for p in checked.violations), checked)
+    if folder is not None or csvs:
+        study_dir, overrides = _study_inputs(folder, csvs)
+        parts.append(run_study(study_dir, store, base=base, progress=progress, overrides=overrides,
+                               resolver=resolver))
+    if rdf:
+        record = describe(graph, title=f"Loaded from {', '.join(p.name for p in rdf)}",
+                          files={str(p): 0 for p in rdf}, triples=len(data), sources=sources(data))
+        load(store, {graph: data}, {graph: record})
+        checked.loaded, checked.graph = True, graph
+        parts.append(checked)
+    report = parts[0]
+    for other in parts[1:]:
+        report.merge(other)
+        report.notes.append(f"also loaded {other.source}: {other.triples} triples into {other.graph}")
+    return report

@@ -1,0 +1,89 @@
+"""Describing a loaded graph for the catalogue (graph …/graph/meta): a DCAT dataset and PROV entity.
+
+The record's subject is the graph IRI; its source files are distributions with their SHA-256 and row counts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, VOID, XSD
+
+from ingest.namespaces import SCKG, SPDX
+
+PUBLISHER = "https://w3id.org/sckg/id/org/uclg-digital-cities"
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def describe(graph_iri: str, *, title: str, files: dict[str, int], triples: int, sources=(),
+             publisher: str = PUBLISHER, license: str = LICENSE, when: dt.datetime | None = None,
+             base_file_iri: str | None = None) -> Graph:
+    """The catalogue record of one loaded graph.
+
+    ``files`` maps each source file path to its number of data rows; ``sources`` are the rows' source URLs.
+    :raises OSError: if a source file cannot be read for its checksum.
+    """
+    g = Graph()
+    s = URIRef(graph_iri)
+    when = when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    g.add((s, RDF.type, DCAT.Dataset))
+    g.add((s, RDF.type, PROV.Entity))
+    g.add((s, DCTERMS.title, Literal(title, lang="en")))
+    g.add((s, DCTERMS.publisher, URIRef(publisher)))
+    g.add((s, DCTERMS.license, URIRef(license)))
+    g.add((s, PROV.generatedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
+    g.add((s, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    for path, rows in sorted(files.items()):
+        name = Path(path).name
+        d = URIRef(f"{graph_iri}/source/{name}") if base_file_iri is None else URIRef(base_file_iri + name)
+        g.add((s, PROV.wasDerivedFrom, d))
+        g.add((s, DCAT.distribution, d))
+        g.add((d, RDF.type, DCAT.Distribution))
+        g.add((d, RDF.type, PROV.Entity))
+        g.add((d, DCTERMS.title, Literal(name)))
+        g.add((d, DCAT.downloadURL, Literal(name)))
+        g.add((d, SCKG.rows, Literal(rows, datatype=XSD.integer)))
+        c = BNode()
+        g.add((d, SPDX.checksum, c))
+        g.add((c, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((c, SPDX.checksumValue, Literal(sha256(path), datatype=XSD.hexBinary)))
+    for url in sorted(set(sources)):
+        g.add((s, DCTERMS.source, URIRef(url)))
+    return g
+
+
+def record_subjects(meta: Graph, graph_iri: str) -> set:
+    """The subjects of one graph's record in ``meta``: the graph, its distributions and their checksums."""
+    root = URIRef(graph_iri)
+    todo, seen = [root], set()
+    while todo:
+        s = todo.pop()
+        if s in seen:
+            continue
+        seen.add(s)
+        for p, o in meta.predicate_objects(s):
+            if p in (DCTERMS.source, DCTERMS.publisher, DCTERMS.license):
+                continue
+            if isinstance(o, BNode) or (isinstance(o, URIRef) and str(o).startswith(graph_iri + "/source/")):
+                todo.append(o)
+    return seen
+
+
+def replace_record(meta: Graph, graph_iri: str, record: Graph) -> Graph:
+    """``meta`` without the old record of ``graph_iri``, plus ``record``."""
+    drop = record_subjects(meta, graph_iri)
+    out = Graph()
+    for t in meta:
+        if t[0] not in drop:
+            out.add(t)
+    return out + record

@@ -1,0 +1,198 @@
+"""Reading CSV sources into records, checking every cell against the file's :class:`FileSpec`.
+
+All problems of a file are collected before anything is raised, so a user fixes them in one pass.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pycountry
+
+from ingest.errors import InputProblems
+from ingest.report import Problem
+from ingest.spec import Column, FileSpec
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YEAR = re.compile(r"^[0-9]{4}$")
+INT = re.compile(r"^[0-9]+$")
+IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One data row: the file it came from, its line (header = line 1) and its cells by column name."""
+
+    file: str
+    line: int
+    values: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.values.get(column, "")
+
+    def items(self, column: str) -> list[str]:
+        """The ';'-separated values of a multi-valued cell (empty list for an empty cell)."""
+        return [v.strip() for v in self[column].split(";") if v.strip()]
+
+
+def date_precision(value: str) -> str | None:
+    """The XSD type a date has by its precision: ``"2023-05-10"`` → ``"date"``, ``"2021-11"`` → ``"gYearMonth"``,
+    ``"2005"`` → ``"gYear"``; None if the text is not a valid ISO 8601 date of one of these forms."""
+    m = DATE.match(value)
+    if not m:
+        return None
+    year, month, day = m.groups()
+    try:
+        if day:
+            dt.date(int(year), int(month), int(day))
+            return "date"
+        if month:
+            dt.date(int(year), int(month), 1)
+            return "gYearMonth"
+    except ValueError:
+        return None
+    return "gYear"
+
+
+def check_cell(col: Column, value: str) -> list[tuple[str, str]]:
+    """Problems of one non-empty cell as (rule, message) pairs."""
+    k, n = col.kind, col.name
+    if k == "slug" and not SLUG.match(value):
+        return [("slug-format", f"{n} '{value}' must use only lower-case letters, digits and single hyphens, "
+                                f"e.g. bilbao-data-government")]
+    if k == "slugs":
+        return [("slug-format", f"{n}: '{v}' must use only lower-case letters, digits and single hyphens; "
+                                f"separate several with ';' and no spaces")
+                for v in value.split(";") if not SLUG.match(v)]
+    if k == "year" and not YEAR.match(value):
+        return [("year-format", f"{n} must be a four-digit year, e.g. 2023; got '{value}'")]
+    if k == "years":
+        return [("year-format", f"{n}: '{v}' must be a four-digit year; separate several with ';', e.g. 2012;2021")
+                for v in value.split(";") if not YEAR.match(v)]
+    if k == "int" and not INT.match(value):
+        return [("number-format", f"{n} must be a whole number without spaces or separators; got '{value}'")]
+    if k == "date" and date_precision(value) is None:
+        return [("date-format", f"{n} must be a date written 2023-05-10, 2021-11 or 2005; got '{value}'")]
+    if k == "iri" and not IRI.match(value):
+        return [("iri-format", f"{n} must be a web address starting with http:// or https://; got '{value}'")]
+    if k == "iso2" and (not re.match(r"^[A-Z]{2}$", value) or pycountry.countries.get(alpha_2=value) is None):
+        return [("country-code", f"{n} '{value}' is not an ISO 3166-1 alpha-2 country code (two capitals, e.g. ES)")]
+    if k in ("sdg", "sdgs"):
+        out = []
+        for v in (value.split(";") if k == "sdgs" else [value]):
+            if not INT.match(v):
+                out.append(("sdg-range", f"'{v}' is not an SDG number; use numbers 1 to 17 separated by ';'"))
+            elif not 1 <= int(v) <= 17:
+                out.append(("sdg-range", f"SDG {int(v)} does not exist; use numbers 1 to 17 separated by ';'"))
+        return out
+    if k == "enum" and value not in col.values:
+        return [("allowed-values", f"{n} '{value}' is not allowed; use one of: {', '.join(col.values)}")]
+    return []
+
+
+def _decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
+    name = path.name
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        start = data.rfind(b"\n", 0, e.start) + 1
+        column = None
+        if line > 1:
+            header = next(csv.reader([data[:data.find(b"\n")].decode("utf-8", "replace")]), [])
+            cell = len(next(csv.reader([data[start:e.start].decode("utf-8", "replace")]), [""])) - 1
+            column = header[cell] if 0 <= cell < len(header) else None
+        bad = data[e.start:e.start + 1].hex()
+        return None, [Problem(name, line, column, "encoding",
+                              f"the file is not UTF-8: byte 0x{bad} at offset {e.start} cannot be read; "
+                              f"save the file as 'CSV UTF-8' and try again")]
+
+
+def read_csv(path: str | Path, spec: FileSpec) -> list[Record]:
+    """Read one CSV file of the layout ``spec`` into records.
+
+    :raises InputProblems: listing every problem of the file (encoding, empty file, header, cells, duplicate ids).
+    :raises OSError: if the file cannot be opened.
+    """
+    path = Path(path)
+    records, problems = parse_csv(path.name, path.read_bytes(), spec)
+    if problems:
+        raise InputProblems(problems)
+    return records
+
+
+def parse_csv(name: str, data: bytes, spec: FileSpec) -> tuple[list[Record], list[Problem]]:
+    """The records of CSV bytes and the problems found in them (both lists; records may be partial)."""
+    text, problems = _decode(Path(name), data)
+    if text is None:
+        return [], problems
+    if not text.strip():
+        return [], [Problem(name, 1, None, "empty-file",
+                            f"the file is empty; it needs at least the header row: {','.join(spec.names)}")]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as e:
+        return [], [Problem(name, 1, None, "csv-syntax", f"the header row cannot be read: {e}")]
+    for col in spec.names:
+        if col not in header:
+            problems.append(Problem(name, 1, col, "missing-column",
+                                    f"the header lacks the column '{col}'; {name} needs the columns: "
+                                    f"{', '.join(spec.names)}"))
+    for i, col in enumerate(header):
+        if col not in spec.names:
+            problems.append(Problem(name, 1, col or f"column {i + 1}", "unknown-column",
+                                    f"'{col}' is not a column of {name}; the columns are: {', '.join(spec.names)}"))
+        elif header.index(col) != i:
+            problems.append(Problem(name, 1, col, "duplicate-column", f"the column '{col}' appears twice"))
+    if problems:
+        return [], problems
+    records: list[Record] = []
+    seen: dict[tuple, int] = {}
+    last = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            problems.append(Problem(name, last + 1, None, "csv-syntax",
+                                    f"the row cannot be read ({e}); check its quotes"))
+            break
+        line, last = last + 1, reader.line_num
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            problems.append(Problem(name, line, f"column {len(header) + 1}", "extra-cell",
+                                    f"the row has {len(cells)} cells but the header has {len(header)}; "
+                                    f"put quotes around cells that contain commas"))
+            continue
+        if len(cells) < len(header):
+            problems.append(Problem(name, line, header[len(cells)], "missing-cell",
+                                    f"the row has {len(cells)} cells but the header has {len(header)}; "
+                                    f"every row needs all {len(header)} columns, even empty ones"))
+            continue
+        values = {h: c.strip() for h, c in zip(header, cells)}
+        for col in spec.columns:
+            v = values[col.name]
+            if not v:
+                if col.required:
+                    problems.append(Problem(name, line, col.name, "required",
+                                            f"{col.name} is required and is empty"))
+                continue
+            problems.extend(Problem(name, line, col.name, rule, msg) for rule, msg in check_cell(col, v))
+        if spec.key:
+            key = tuple(values[k] for k in spec.key)
+            if key in seen:
+                what = ", ".join(f"{k} '{values[k]}'" for k in spec.key)
+                problems.append(Problem(name, line, spec.key[0], "duplicate-id",
+                                        f"{what} is used twice (first on line {seen[key]}); ids must be unique"))
+            else:
+                seen[key] = line
+        records.append(Record(name, line, values))
+    return records, problems

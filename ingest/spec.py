@@ -1,0 +1,63 @@
+"""Declarative descriptions of tabular sources: which columns a file has, which must be filled, what each holds.
+
+A :class:`FileSpec` is data, not code: the reader checks rows against it and the mapper turns rows into RDF
+following it, so a new column is one line here plus one line in the mapper.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``kind`` says what a cell holds (see :data:`KINDS`); ``ref`` names the file whose ids it cites."""
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    ref: str | None = None
+    values: tuple[str, ...] = ()
+    help: str = ""
+
+
+#: what each kind of cell holds, in words a data-entry person understands (used in messages and docs)
+KINDS = {
+    "slug": "an identifier of lower-case letters, digits and hyphens, e.g. bilbao-data-government",
+    "slugs": "identifiers separated by ';' without spaces, e.g. uclg;un-habitat",
+    "text": "free text",
+    "int": "a whole number without separators, e.g. 9209944",
+    "year": "a four-digit year, e.g. 2023",
+    "years": "four-digit years separated by ';', e.g. 2012;2021",
+    "date": "an ISO 8601 date: 2023-05-10, 2021-11 or 2005",
+    "iri": "a web address starting with http:// or https://",
+    "iso2": "an ISO 3166-1 alpha-2 country code in capitals, e.g. ES",
+    "sdg": "an SDG number from 1 to 17",
+    "sdgs": "SDG numbers from 1 to 17 separated by ';', e.g. 9;11",
+    "enum": "one of a fixed list of values",
+}
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One file of a source layout: its name, columns (in order) and the columns that identify a row."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    description: str = ""
+    optional: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
