@@ -1,4 +1,115 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""Edition reports: ``/reports/`` (the editions) and ``/reports/{year}`` (HTML with SVG charts; the tables as
+``?format=csv&table=KEY`` or the whole report as ``?format=xlsx``).
+
+Every figure is the answer of a named ``report-*`` query (see :mod:`app.report_data`).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+
+from app.errors import BadRequest
+from app.report_data import Report, build_report, editions, report_xlsx, table_csv
+from app.report_svg import bar_chart, heatmap
+from app.store import get_store
 
 bp = Blueprint("reports", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TOP = 15
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(local_href, "report_href")
+
+
+def local_href(iri: str) -> str:
+    """The page of a resource: ``/id/…`` for our own IRIs, ``/resource?iri=…`` for others."""
+    from urllib.parse import urlencode
+    base = current_app.config.get("BASE_IRI", "https://w3id.org/sckg/id/")
+    if iri.startswith(base):
+        return "/id/" + iri[len(base):]
+    return "/resource?" + urlencode({"iri": iri})
+
+
+def _label(row: dict, key: str, iri_key: str) -> str:
+    """A row's label, else the last segment of its IRI, else "(none stated)" (an axis the source leaves empty)."""
+    return row.get(key) or row.get(iri_key, "").rsplit("/", 1)[-1] or "(none stated)"
+
+
+def charts(report: Report) -> dict:
+    """The SVG charts of a report, by table key (only for tables with rows)."""
+    out = {}
+    t = report.table("cities-by-region")
+    if t.rows:
+        out[t.key] = bar_chart(t.title, [_label(r, "regionLabel", "region") for r in t.rows],
+                               [("cities", [int(r["cities"]) for r in t.rows]),
+                                ("countries", [int(r["countries"]) for r in t.rows])])
+    t = report.table("practices-by-axis")
+    if t.rows:
+        out[t.key] = bar_chart(t.title, [_label(r, "axisLabel", "axis") for r in t.rows],
+                               [("practices", [int(r["practices"]) for r in t.rows])])
+    for key in ("top-barriers", "top-enablers"):
+        t = report.table(key)
+        if t.rows:
+            rows = t.rows[:TOP]
+            out[key] = bar_chart(t.title, [_label(r, "label", key[4:-1]) for r in rows],
+                                 [("citations", [int(r["citations"]) for r in rows])])
+    t = report.table("axis-sdg-matrix")
+    if t.rows:
+        axes = sorted({_label(r, "axisLabel", "axis") for r in t.rows})
+        goals = sorted({r.get("goalNumber", r["goal"].rsplit("/", 1)[-1]) for r in t.rows}, key=_sdg_order)
+        values = {(_label(r, "axisLabel", "axis"), r.get("goalNumber", r["goal"].rsplit("/", 1)[-1])):
+                  int(r["practices"]) for r in t.rows}
+        out[t.key] = heatmap(t.title, axes, goals, values)
+    t = report.table("axis-change")
+    if any(int(r["current"]) or int(r["previousPractices"]) for r in t.rows):
+        out[t.key] = bar_chart(t.title, [_label(r, "axisLabel", "axis") for r in t.rows],
+                               [(report.previous or "previous", [int(r["previousPractices"]) for r in t.rows]),
+                                (report.year, [int(r["current"]) for r in t.rows])])
+    return out
+
+
+def _sdg_order(value: str):
+    return (0, int(value)) if value.isdigit() else (1, value)
+
+
+def render_report(report: Report, inline_css: str | None = None) -> str:
+    return render_template("reports/edition.html", report=report, charts=charts(report), inline_css=inline_css)
+
+
+@bp.get("/reports/")
+def index():
+    return render_template("reports/index.html", editions=editions(get_store()))
+
+
+_cache: dict = {}
+
+
+def cached_report(store, year: str, base_iri: str) -> Report:
+    """The report of an edition, computed once per version of the store (``store.generation``)."""
+    key = (id(store), store.generation, year, base_iri)
+    if key not in _cache:
+        report = build_report(store, year, base_iri)
+        if len(_cache) > 32 or any(k[:2] != key[:2] for k in _cache):
+            _cache.clear()
+        _cache[key] = report
+    return _cache[key]
+
+
+@bp.get("/reports/<year>")
+def edition(year: str):
+    report = cached_report(get_store(), year, current_app.config["BASE_IRI"])
+    fmt = request.args.get("format", "html")
+    if fmt == "html":
+        return render_report(report)
+    if fmt == "csv":
+        key = request.args.get("table")
+        if not key:
+            raise BadRequest("a CSV holds one table: add table=KEY (one of "
+                             f"{', '.join(t.key for t in report.tables)}), or use format=xlsx for all of them")
+        body = table_csv(report.table(key))
+        return Response(body, mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="sckg-report-{report.year}-{key}.csv"'})
+    if fmt == "xlsx":
+        return Response(report_xlsx(report), mimetype=XLSX, headers={
+            "Content-Disposition": f'attachment; filename="sckg-report-{report.year}.xlsx"'})
+    raise BadRequest(f"unknown format {fmt!r}: use html, csv or xlsx")

@@ -1,0 +1,167 @@
+"""An edition report as data: every table is the answer of one named ``report-*`` query of queries/.
+
+The page, the CSV/XLSX exports and ``sckg report`` all read the :class:`Report` built here, so a figure in
+a report can always be recomputed over SPARQL with the query named next to it.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from app.errors import BadRequest, ResourceNotFound
+from app.queries import NamedQuery, load_queries, run_named
+
+#: (key, query, title, empty-state text); the order is the order of the report
+SECTIONS = (
+    ("cities-by-region", "report-cities-by-region", "Participating cities and countries by UCLG region",
+     "No participating city of this edition is recorded in the dataset."),
+    ("participating-cities", "report-participating-cities", "Participating cities",
+     "No participating city of this edition is recorded in the dataset."),
+    ("practices-by-axis", "report-practices-by-axis", "Good practices per axis",
+     "The dataset holds no good practice of this edition."),
+    ("top-barriers", "report-top-barriers", "Most-cited barriers",
+     "No good practice or city assessment of this edition names a barrier in the dataset."),
+    ("top-enablers", "report-top-enablers", "Most-cited enablers",
+     "No good practice or city assessment of this edition names an enabler in the dataset."),
+    ("barriers-by-axis-region", "report-barriers-by-axis-region", "Barriers per axis and region",
+     "No barrier of this edition to break down."),
+    ("enablers-by-axis-region", "report-enablers-by-axis-region", "Enablers per axis and region",
+     "No enabler of this edition to break down."),
+    ("axis-sdg-matrix", "report-axis-sdg-matrix", "Axis × SDG coverage",
+     "No good practice of this edition is linked to both an axis and an SDG in the dataset."),
+    ("transferable-practices", "report-transferable-practices", "Practices transferable to participating cities",
+     "No participating city of this edition reports a barrier that another city's practice faced."),
+    ("new-cities", "report-new-cities", "New cities since the previous edition",
+     "No city is new compared with the previous edition, or there is no previous edition."),
+    ("axis-change", "report-axis-change", "Axes that grew or shrank since the previous edition",
+     "There is no previous edition to compare with."),
+)
+_YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass
+class Table:
+    key: str
+    query: str
+    title: str
+    description: str
+    empty: str
+    columns: list[str]
+    rows: list[dict[str, str]]
+
+
+@dataclass
+class Report:
+    year: str
+    edition: str
+    summary: dict[str, str]
+    previous: str | None
+    previous_summary: dict[str, str] = field(default_factory=dict)
+    tables: list[Table] = field(default_factory=list)
+
+    def caveat(self, key: str) -> str | None:
+        """A warning for comparisons the data cannot support (the previous edition documents nothing)."""
+        if not self.previous or key not in ("new-cities", "axis-change"):
+            return None
+        if key == "new-cities" and self.previous_summary.get("cities") == "0":
+            return (f"The dataset documents no participating city for {self.previous}, so every city of "
+                    f"{self.year} counts as new here; this reflects the coverage of the sources, not the study.")
+        if key == "axis-change" and self.previous_summary.get("practices") == "0" and \
+                self.summary.get("practices") == "0":
+            return f"The dataset documents no good practice for {self.previous} nor for {self.year}."
+        return None
+
+    def table(self, key: str) -> Table:
+        """:raises BadRequest: no table has that key (the message lists them)."""
+        for t in self.tables:
+            if t.key == key:
+                return t
+        raise BadRequest(f"the report has no table {key!r}; tables: {', '.join(t.key for t in self.tables)}")
+
+
+def _plain(row: dict) -> dict[str, str]:
+    return {k: str(v) for k, v in row.items()}
+
+
+def projection(text: str) -> list[str]:
+    """The variables a SELECT projects, in order: plain ``?v`` outside parentheses and ``AS ?alias``."""
+    head = text.split("SELECT", 1)[1].split("WHERE", 1)[0] if "SELECT" in text else ""
+    out, depth = [], 0
+    for m in re.finditer(r"[()]|\bAS\s+\?(\w+)|\?(\w+)", head):
+        token = m.group(0)
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif m.group(1) and depth == 1:
+            out.append(m.group(1))
+        elif m.group(2) and depth == 0:
+            out.append(m.group(2))
+    return out
+
+
+def build_report(store, year: str, base_iri: str, queries: dict[str, NamedQuery] | None = None) -> Report:
+    """Run every report query for one edition.
+
+    :raises BadRequest: the edition is not a four-digit year.
+    :raises ResourceNotFound: the store has no such edition.
+    """
+    if not _YEAR.match(year or ""):
+        raise BadRequest(f"an edition is a four-digit year such as 2021, got {year!r}")
+    queries = load_queries() if queries is None else queries
+    edition = URIRef(f"{base_iri}edition/{year}")
+    params = {"edition": str(edition)}
+    summary = run_named(store, queries["report-summary"], params)
+    if not summary:
+        raise ResourceNotFound(f"the dataset has no study edition {year}; /reports/ lists the editions")
+    previous = run_named(store, queries["report-previous-edition"], params)
+    report = Report(year, str(edition), _plain(summary[0]), str(previous[0]["previousYear"]) if previous else None)
+    if previous:
+        before = run_named(store, queries["report-summary"], {"edition": str(previous[0]["previous"])})
+        report.previous_summary = _plain(before[0]) if before else {}
+    for key, name, title, empty in SECTIONS:
+        q = queries[name]
+        rows = [_plain(r) for r in run_named(store, q, params)]
+        report.tables.append(Table(key, name, title, q.description, empty, projection(q.text), rows))
+    return report
+
+
+def table_csv(table: Table) -> str:
+    import csv
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(table.columns)
+    for r in table.rows:
+        w.writerow([r.get(c, "") for c in table.columns])
+    return buf.getvalue()
+
+
+def _number(value: str):
+    return int(value) if re.fullmatch(r"-?\d+", value or "") else value
+
+
+def report_xlsx(report: Report) -> bytes:
+    """A workbook: a summary sheet, then one sheet per table (its query named in the first row)."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "summary"
+    ws.append(["field", "value"])
+    for k, v in report.summary.items():
+        ws.append([k, _number(v)])
+    for t in report.tables:
+        sheet = wb.create_sheet(t.key[:31])
+        sheet.append(t.columns)
+        for r in t.rows:
+            sheet.append([_number(r.get(c, "")) for c in t.columns])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def editions(store, queries: dict[str, NamedQuery] | None = None) -> list[dict[str, str]]:
+    queries = load_queries() if queries is None else queries
+    return [_plain(r) for r in run_named(store, queries["study-editions"], {})]
