@@ -41,6 +41,19 @@ SETTINGS = [
     Setting("THREADS", 8, "request threads of sckg serve"),
     Setting("DUMPS_DIR", "./var/dumps", "where /dumps/ files are written"),
     Setting("INDEX_PATH", "./var/search.sqlite", "the full-text index (SQLite FTS5) next to the embedded store"),
+    Setting("SPARQL_TIMEOUT_S", 120.0, "remote store: seconds to wait for an answer from the SPARQL server"),
+    Setting("SPARQL_WRITE_TIMEOUT_S", 3600.0,
+            "remote store: seconds to wait for the server to finish an update or upload (moving a large graph "
+            "takes minutes)"),
+    Setting("SPARQL_CONNECT_TIMEOUT_S", 5.0, "remote store: seconds to wait for a connection to the SPARQL server"),
+    Setting("SPARQL_RETRIES", 3, "remote store: retries, with exponential backoff, on refused connections and 502/503/504"),
+    Setting("SPARQL_UNION_PARAM", "union-default-graph",
+            "remote store: query parameter asking the server for the union of all graphs as the default graph "
+            "(Oxigraph); empty for servers whose default graph is already the union (Virtuoso, GraphDB, Fuseki "
+            "with unionDefaultGraph)"),
+    Setting("QUERY_MEMORY_MB", 2048, "memory a query worker may add to the shared data before its query is refused"),
+    Setting("MAX_QUERIES_PER_CLIENT", 4, "queries one client address may run at once (429 beyond)"),
+    Setting("PARTNERS_DIR", "", "folder of partner mapping files (default: the shipped data/partners/)"),
 ]
 
 _SECRET_WORDS = ("TOKEN", "PASSWORD", "SECRET", "KEY")

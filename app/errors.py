@@ -123,3 +123,10 @@ def register(app: Flask) -> None:
     def _unexpected(e: Exception):
         log.exception("unexpected error on %s %s", request.method, request.path)
         return render_error(500, "Internal error", "The server failed to answer this request; it was logged.")
+
+
+class InconsistentData(KGError):
+    """The data or the ontology contradicts the ontology's axioms; ``details`` lists the axioms involved."""
+
+    status = 400
+    title = "Inconsistent data"

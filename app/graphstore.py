@@ -1,4 +1,214 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""The write paths: ``/update`` (SPARQL 1.1 Update) and ``/graph-store`` (SPARQL 1.1 Graph Store HTTP Protocol).
+
+Writes need ``Authorization: Bearer <token>`` whose scope covers every graph written (:mod:`app.auth`);
+``READ_ONLY`` answers 403 on every write. One request is one transaction; a malformed body writes nothing.
+After each write the derived data and dumps are brought up to date (:func:`app.derive.refresh`).
+Graph Store reads are public: GET/HEAD on ``?graph=IRI`` or ``?default``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+
+from app import auth, guard, protocol
+from app.errors import (BadRequest, Forbidden, NotFound, PayloadTooLarge, QuerySyntaxError, StoreError,
+                        UnsupportedMediaType)
+from app.executor import Job
+from app.store import get_store
+from ingest.errors import KGError
+from ingest.namespaces import GRAPH_BASE
 
 bp = Blueprint("graphstore", __name__)
+log = logging.getLogger("sckg")
+
+UPLOADS = GRAPH_BASE + "uploads/"
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _writer() -> auth.Token:
+    """:raises Forbidden: read-only mode. :raises Unauthorized: no valid token."""
+    if current_app.config.get("READ_ONLY"):
+        raise Forbidden("this SCKG is read-only: every write is refused")
+    return auth.authenticate(request.headers.get("Authorization"), current_app.config["TOKENS"])
+
+
+def _after_write() -> None:
+    from app import derive
+    try:
+        derive.refresh(get_store(), current_app.config)
+    except Exception:  # the write is committed; derived data catches up on the next one
+        log.exception("refreshing derived data after a write failed")
+
+
+def _commit(apply) -> None:
+    """Run a store write; a value the engine refuses is the client's mistake (400), not a server failure."""
+    try:
+        apply()
+    except StoreError as e:
+        if isinstance(e.__cause__, (ValueError, SyntaxError)):
+            raise BadRequest(f"the write was refused: {e.__cause__}") from None
+        raise
+
+
+# --- /update ------------------------------------------------------------------------------------
+
+@bp.route("/update", methods=["POST"])
+def update():
+    """Apply a SPARQL Update as one transaction."""
+    protocol.check_url()
+    token = _writer()
+    limit = current_app.config["MAX_QUERY_BYTES"]
+    fields = {k: request.args.getlist(k) for k in request.args}
+    mt, params = protocol.media_type()
+    if mt == "application/x-www-form-urlencoded":
+        for k, v in protocol.form_fields(limit).items():
+            fields.setdefault(k, []).extend(v)
+        if "query" in fields:
+            raise BadRequest("this endpoint applies updates; send queries to /sparql")
+    elif mt == "application/sparql-update":
+        protocol.require_utf8_charset(params)
+        fields["update"] = [protocol.utf8(protocol.read_body(limit, "update"), "update")]
+    else:
+        raise UnsupportedMediaType("an update is POSTed as application/sparql-update or "
+                                   f"application/x-www-form-urlencoded, not {mt or 'a body without type'!r}")
+    text = protocol.single(fields, "update")
+    if not text:
+        raise BadRequest("no update given")
+    guard.check_query(text, "")
+    base = request.base_url
+    scope = guard.update_scope(text, base)
+    using = protocol.iri_list(fields, "using-graph-uri") or ()
+    using_named = protocol.iri_list(fields, "using-named-graph-uri") or ()
+    auth.authorize(token, scope.graphs | set(using) | set(using_named), default_graph=scope.needs_all)
+    if using or using_named:
+        if scope.has_dataset_clause:
+            raise BadRequest("the update has USING or WITH clauses and using-graph-uri/using-named-graph-uri "
+                             "parameters; give the dataset one way only")
+        clause = "".join(f" USING {ox.NamedNode(g)}" for g in using) + \
+            "".join(f" USING NAMED {ox.NamedNode(g)}" for g in using_named) + " "
+        for pos in sorted(scope.where_positions, reverse=True):
+            text = text[:pos] + clause + text[pos:]
+    text = f"BASE {ox.NamedNode(base)}\n" + text
+    _commit(lambda: get_store().update(text))
+    _after_write()
+    return Response(status=204)
+
+
+# --- /graph-store -------------------------------------------------------------------------------
+
+def _target() -> str | None:
+    """The graph a request names: an IRI, or None for the default graph.
+
+    :raises BadRequest: neither or both of ?graph and ?default, or a bad IRI.
+    """
+    if request.view_args and request.view_args.get("rest"):  # direct identification: the URL is the graph
+        if "graph" in request.args or "default" in request.args:
+            raise BadRequest("a graph named by its URL takes no ?graph or ?default")
+        return protocol.iri(request.base_url, "graph")
+    graph = request.args.getlist("graph")
+    if "default" in request.args:
+        if graph:
+            raise BadRequest("give either ?graph=IRI or ?default, not both")
+        return None
+    if len(graph) != 1:
+        raise BadRequest("name the graph with ?graph=IRI (once), or use ?default")
+    return protocol.iri(graph[0], "graph")
+
+
+def _exists(graph: str | None) -> bool:
+    return graph is None or graph in get_store().graphs()
+
+
+def _parse(payload: bytes, content_type: str, base: str | None) -> list[ox.Triple]:
+    """The triples of an uploaded RDF document.
+
+    :raises UnsupportedMediaType: a syntax pyoxigraph does not read.
+    :raises BadRequest: the document does not parse (the message names line and column), or it is RDF/XML
+        with a DOCTYPE or entity declaration.
+    """
+    fmt = ox.RdfFormat.from_media_type(content_type) if content_type else None
+    if fmt is None:
+        raise UnsupportedMediaType(f"cannot read RDF sent as {content_type or 'a body without type'!r}; send "
+                                   "Turtle, N-Triples, N-Quads, TriG, N3, RDF/XML or JSON-LD")
+    if fmt == ox.RdfFormat.RDF_XML and _DOCTYPE.search(payload):
+        raise BadRequest("RDF/XML with a DOCTYPE or ENTITY declaration is refused (entities are never expanded)")
+    try:
+        return [ox.Triple(q.subject, q.predicate, q.object)
+                for q in ox.parse(payload, format=fmt, base_iri=base)]
+    except SyntaxError as e:
+        raise BadRequest(f"the {fmt.name} document does not parse: {e}") from None
+    except ValueError as e:
+        raise BadRequest(f"the {fmt.name} document cannot be read: {e}") from None
+
+
+def _upload(base: str | None) -> list[ox.Triple]:
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    mt, _ = protocol.media_type()
+    if mt == "multipart/form-data":
+        if request.content_length is None or request.content_length > limit:
+            raise PayloadTooLarge(f"a multipart upload must declare its length, at most {limit} bytes")
+        triples: list[ox.Triple] = []
+        for part in request.files.values():
+            triples += _parse(part.read(limit + 1), part.mimetype, base)
+        return triples
+    return _parse(protocol.read_body(limit, "upload"), mt, base)
+
+
+def _default_graph_text(triples: list[ox.Triple], replace: bool) -> str:
+    body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+    return ("DROP SILENT DEFAULT ;\n" if replace else "") + "INSERT DATA {\n" + body + "\n}"
+
+
+@bp.route("/graph-store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+@bp.route("/graph-store/<path:rest>", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def graph_store(rest: str | None = None):
+    """SPARQL 1.1 Graph Store HTTP Protocol: ``?graph=IRI``, ``?default``, or a graph named by its own URL."""
+    protocol.check_url()
+    if request.method in ("GET", "HEAD"):
+        return _get(_target())
+    token = _writer()
+    store = get_store()
+    if request.method == "POST" and not rest and "graph" not in request.args and "default" not in request.args:
+        graph = UPLOADS + uuid.uuid4().hex
+        auth.authorize(token, [graph])
+        triples = _upload(graph)
+        _commit(lambda: store.add_to_graph(graph, triples))
+        _after_write()
+        return Response(status=201, headers={"Location": graph})
+    graph = _target()
+    auth.authorize(token, [graph] if graph else [], default_graph=graph is None)
+    existed = _exists(graph)
+    if request.method == "DELETE":
+        if not existed:
+            raise NotFound(f"no graph {graph} in the store")
+        _commit(lambda: store.update("DROP SILENT DEFAULT") if graph is None else store.drop_graph(graph))
+    else:
+        triples = _upload(graph or request.base_url)
+        replace = request.method == "PUT"
+        if graph is None:
+            _commit(lambda: store.update(_default_graph_text(triples, replace)))
+        elif replace:
+            _commit(lambda: store.replace_graph(graph, triples))
+        else:
+            _commit(lambda: store.add_to_graph(graph, triples))
+    _after_write()
+    return Response(status=201 if request.method in ("PUT", "POST") and not existed else 204)
+
+
+def _get(graph: str | None) -> Response:
+    if not _exists(graph):
+        raise NotFound(f"no graph {graph} in the store")
+    media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle")
+    fmt = protocol.GRAPH_TYPES[media]
+    from app.sparql import run_job
+    job = Job("CONSTRUCT WHERE { ?s ?p ?o }", graph_format=fmt,
+              default_graphs=(graph,) if graph else (), named_graphs=())
+    try:
+        answer = run_job(job)
+    except QuerySyntaxError as e:  # our own query: never the client's fault
+        raise KGError(str(e)) from None
+    return Response(answer.body, content_type=media + "; charset=utf-8")

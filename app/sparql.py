@@ -1,4 +1,254 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""``/sparql``: the SPARQL 1.1 Protocol query operation, with its safety limits.
+
+GET ``?query=``, POST form-encoded and POST ``application/sparql-query``; ``default-graph-uri`` and
+``named-graph-uri`` set the dataset. Every query is checked by :mod:`app.guard`, evaluated by a killable
+worker (:mod:`app.executor`) within ``QUERY_TIMEOUT_S``, capped at ``RESULT_LIMIT`` rows (announced in the
+``SCKG-Result-Limit`` and ``SCKG-Truncated`` headers) and answered in the negotiated format. Answers are cached
+per store generation, so a write invalidates them. A plain GET answers the Service Description.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, redirect, request
+
+from app import guard, protocol
+from app.errors import BadRequest, Forbidden, PayloadTooLarge, TooManyRequests, UnsupportedMediaType
+from app.executor import Answer, Executor, Job
+from app.store import get_store
 
 bp = Blueprint("sparql", __name__)
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+CACHE_BYTES = 64 * 1024 * 1024
+CACHE_ENTRY_BYTES = 4 * 1024 * 1024
+
+
+class AnswerCache:
+    """Serialized answers keyed by (store generation, job); least recently used go first."""
+
+    def __init__(self, budget: int = CACHE_BYTES):
+        self.budget, self.used = budget, 0
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key) -> Answer | None:
+        with self._lock:
+            answer = self._items.get(key)
+            if answer is not None:
+                self._items.move_to_end(key)
+            return answer
+
+    def put(self, key, answer: Answer) -> None:
+        if len(answer.body) > CACHE_ENTRY_BYTES:
+            return
+        with self._lock:
+            if self._items and next(reversed(self._items))[0] != key[0]:
+                self._items.clear()  # a write happened: every older answer is stale
+                self.used = 0
+            if key in self._items:
+                return
+            self._items[key] = answer
+            self.used += len(answer.body)
+            while self.used > self.budget:
+                _, old = self._items.popitem(last=False)
+                self.used -= len(old.body)
+
+
+class ClientLimiter:
+    """At most ``limit`` queries at once per client address."""
+
+    def __init__(self, limit: int):
+        self.limit = max(1, int(limit))
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def slot(self):
+        """Hold one of the client's query slots for the duration of the block.
+
+        :raises TooManyRequests: the client already runs ``limit`` queries (with ``Retry-After: 1``).
+        """
+        who = request.remote_addr or "?"
+        with self._lock:
+            if self._running.get(who, 0) >= self.limit:
+                e = TooManyRequests(f"at most {self.limit} queries may run at once from one client; "
+                                    "wait for one to finish")
+                e.headers = {"Retry-After": "1"}
+                raise e
+            self._running[who] = self._running.get(who, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running[who] -= 1
+                if not self._running[who]:
+                    del self._running[who]
+
+
+def init_app(app) -> None:
+    store = app.extensions["sckg.store"]
+    if getattr(store, "embedded", False):
+        app.extensions["sckg.executor"] = Executor(store, app.config["QUERY_WORKERS"], app.config["QUERY_TIMEOUT_S"],
+                                                   app.config.get("QUERY_MEMORY_MB", 0))
+    elif isinstance(getattr(store, "timeout", None), (int, float)):  # a remote store: its client stops waiting
+        store.timeout = min(store.timeout, float(app.config["QUERY_TIMEOUT_S"]))
+    app.extensions["sckg.answers"] = AnswerCache()
+    app.extensions["sckg.limiter"] = ClientLimiter(app.config.get("MAX_QUERIES_PER_CLIENT", 4))
+
+
+def run_job(job: Job, *, cache: bool = True) -> Answer:
+    """Evaluate a job on the app's store: in a worker for the embedded store, remotely otherwise.
+
+    :raises QuerySyntaxError, BadRequest, QueryTimeout: see :meth:`Executor.run`.
+    """
+    store = get_store()
+    answers: AnswerCache = current_app.extensions["sckg.answers"]
+    key = (store.generation, job)
+    if cache and (hit := answers.get(key)) is not None:
+        return hit
+    executor: Executor | None = current_app.extensions.get("sckg.executor")
+    if executor is not None:
+        answer = executor.run(job)
+    else:
+        kind, body = store.query_serialized(job.text, job.result_format, job.graph_format,
+                                            default_graphs=list(job.default_graphs) if job.default_graphs else None,
+                                            named_graphs=list(job.named_graphs) if job.named_graphs else None)
+        answer = Answer(kind, body)
+    if cache:
+        answers.put(key, answer)
+    return answer
+
+
+def _query_request() -> tuple[str | None, dict[str, list[str]]]:
+    """The query text (None when absent) and the protocol parameters, from GET or either POST form.
+
+    :raises BadRequest, UnsupportedMediaType, PayloadTooLarge: a malformed protocol request.
+    """
+    limit = current_app.config["MAX_QUERY_BYTES"]
+    fields = {k: request.args.getlist(k) for k in request.args}
+    if request.method == "POST":
+        mt, params = protocol.media_type()
+        if mt == "application/x-www-form-urlencoded":
+            for k, v in protocol.form_fields(limit).items():
+                fields.setdefault(k, []).extend(v)
+        elif mt == "application/sparql-query":
+            protocol.require_utf8_charset(params)
+            if "query" in fields:
+                raise BadRequest("give the query either in the body or as 'query', not both")
+            fields["query"] = [protocol.utf8(protocol.read_body(limit, "query"), "query")]
+        elif mt == "application/sparql-update":
+            raise Forbidden("this endpoint only answers queries; send updates to /update")
+        else:
+            raise UnsupportedMediaType(f"a query is POSTed as application/sparql-query or "
+                                       f"application/x-www-form-urlencoded, not {mt or 'a body without type'!r}")
+    if "update" in fields:
+        raise Forbidden("this endpoint only answers queries; send updates to /update with a bearer token")
+    text = protocol.single(fields, "query")
+    if text is not None and len(text.encode()) > limit:
+        raise PayloadTooLarge(f"the query is longer than {limit} bytes, the most accepted")
+    return text, fields
+
+
+def _answer(answer: Answer, media_type: str, limit: int | None) -> Response:
+    ctype = media_type + ("; charset=utf-8" if media_type.startswith("text/") or "json" in media_type
+                          or "xml" in media_type else "")
+    resp = Response(answer.body, content_type=ctype)
+    if limit is not None and answer.kind != "boolean":
+        resp.headers["SCKG-Result-Limit"] = str(limit)
+        resp.headers["SCKG-Truncated"] = "true" if answer.truncated else "false"
+    return resp
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql():
+    """Answer a SPARQL query (or the Service Description when no query is given)."""
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    protocol.check_url()
+    text, fields = _query_request()
+    if text is None:
+        return service_description()
+    toks = guard.check_query(text, current_app.config.get("ALLOWED_SERVICE_HOSTS", ""))
+    form = guard.query_form(toks)
+    if form == "update":
+        raise Forbidden("this endpoint only answers queries; send updates to /update with a bearer token")
+    graph_form = form in ("construct", "describe")
+    if graph_form:
+        media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=protocol._QUAD_TYPES)
+    else:
+        media = protocol.negotiate(protocol.RESULT_TYPES, "application/sparql-results+json")
+    limit = current_app.config.get("RESULT_LIMIT") or None
+    job = Job(text,
+              result_format=protocol.RESULT_TYPES.get(media, "json"),
+              graph_format=protocol.GRAPH_TYPES.get(media, "turtle"),
+              default_graphs=protocol.iri_list(fields, "default-graph-uri"),
+              named_graphs=protocol.iri_list(fields, "named-graph-uri"),
+              base_iri=_base_iri(), limit=limit)
+    with current_app.extensions["sckg.limiter"].slot():
+        answer = run_job(job)
+    if (answer.kind == "graph") != graph_form:  # the form was misread: label what the engine wrote
+        media = "text/turtle" if answer.kind == "graph" else "application/sparql-results+json"
+    return _answer(answer, media, limit)
+
+
+def _base_iri() -> str | None:
+    try:
+        return ox.NamedNode(request.base_url).value
+    except ValueError:
+        return None
+
+
+@bp.after_request
+def _cors(resp: Response) -> Response:
+    if request.path == "/sparql":
+        resp.headers["Access-Control-Allow-Origin"] = "*"
+        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        resp.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        resp.headers["Access-Control-Expose-Headers"] = "SCKG-Result-Limit, SCKG-Truncated"
+        resp.headers.add("Vary", "Accept")
+    return resp
+
+
+def service_description() -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint (Turtle by default; browsers go to /query)."""
+    accept = request.accept_mimetypes
+    if accept.best_match(["text/turtle", "text/html"]) == "text/html" and accept["text/html"] > accept["text/turtle"]:
+        return redirect("/query", code=303)
+    media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=protocol._QUAD_TYPES)
+    endpoint = ox.NamedNode(request.host_url.rstrip("/") + "/sparql") if _base_iri() else ox.NamedNode(
+        "http://localhost/sparql")
+    base = endpoint.value[: -len("sparql")]
+    service, dataset, default = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
+    sd = lambda local: ox.NamedNode(SD + local)  # noqa: E731
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [
+        ox.Triple(service, rdf_type, sd("Service")),
+        ox.Triple(service, sd("endpoint"), endpoint),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")) if current_app.config.get(
+            "ALLOWED_SERVICE_HOSTS") else None,
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, rdf_type, sd("Graph")),
+        ox.Triple(dataset, ox.NamedNode("http://rdfs.org/ns/void#sparqlEndpoint"), endpoint),
+        ox.Triple(service, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+                  ox.NamedNode(base + ".well-known/void")),
+    ]
+    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG"):
+        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + fmt)))
+    for g in get_store().graphs():
+        named = ox.BlankNode()
+        triples += [ox.Triple(dataset, sd("namedGraph"), named), ox.Triple(named, sd("name"), ox.NamedNode(g))]
+    fmt = protocol.GRAPH_TYPES[media]
+    triples = [t for t in triples if t is not None]
+    from app.results import capped_graph
+    from app.store import rdf_format
+    body, _ = capped_graph(iter(triples), rdf_format(fmt), None)
+    return Response(body, content_type=media + "; charset=utf-8")

@@ -200,6 +200,11 @@ class OxigraphStore:
         self.generation = 0
         self.custom_functions: dict = {}
 
+    @property
+    def write_lock(self) -> threading.Lock:
+        """Held during every write; query workers fork only while holding it."""
+        return self._write_lock
+
     # the store that answers reads (the replica); query workers fork over it
     @property
     def read_store(self) -> ox.Store:

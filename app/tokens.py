@@ -1,2 +1,47 @@
-"""Placeholder: commands added by its issue."""
-commands: list = []
+"""``sckg token add|list|revoke``: the bearer tokens that may write over HTTP."""
+from __future__ import annotations
+
+import click
+
+from app import auth
+from app import config as settings
+
+
+def _path() -> str:
+    return (settings.defaults() | settings.from_environ())["TOKENS"]
+
+
+@click.group("token")
+def token():
+    """Manage the bearer tokens of /update and /graph-store (stored hashed in SCKG_TOKENS)."""
+
+
+@token.command("add")
+@click.argument("name")
+@click.option("--scope", required=True,
+              help="graph IRI prefix the token may write (e.g. https://w3id.org/sckg/graph/partner/un-habitat/), "
+                   "or '*' for every graph")
+def add(name, scope):
+    """Create a token NAME and print it once (only its hash is kept)."""
+    secret = auth.add(_path(), name, scope)
+    click.echo(secret)
+    click.echo(f"token {name!r} may write graphs under {scope}; it is shown only now, keep it safe", err=True)
+
+
+@token.command("list")
+def list_():
+    """List tokens: name, scope, creation time."""
+    for r in auth.listing(_path()):
+        click.echo(f"{r['name']}\t{r['scope']}\t{r['created']}")
+
+
+@token.command("revoke")
+@click.argument("name")
+def revoke(name):
+    """Revoke the token NAME."""
+    if not auth.revoke(_path(), name):
+        raise click.UsageError(f"no token named {name!r}")
+    click.echo(f"token {name!r} revoked")
+
+
+commands = [token]

@@ -96,7 +96,9 @@ class LiveServer:
         raise RuntimeError("the test server did not start")
 
     def stop(self):
+        time.sleep(0.1)  # let responses still being written finish before the sockets close
         self.server.close()
+        self.thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")
@@ -121,3 +123,7 @@ def make_server(tmp_path):
     yield _make
     for s in servers:
         s.stop()
+        executor = s.app.extensions.get("sckg.executor")
+        if executor is not None:
+            executor.close()
+        s.app.extensions["sckg.store"].close()

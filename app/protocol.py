@@ -1,0 +1,143 @@
+"""Request handling shared by the SPARQL endpoints: bounded bodies, IRI parameters, content negotiation.
+
+:func:`read_body` never reads more than the cap; :func:`iri_param` turns a parameter into a checked IRI;
+:func:`negotiate` picks a format from ``Accept`` (or the ``format`` parameter) among what is offered.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from flask import current_app, request
+from werkzeug.datastructures import MIMEAccept
+
+from app.errors import BadRequest, NotAcceptable, PayloadTooLarge, UnsupportedMediaType, URITooLong
+
+MAX_URL_BYTES = 8192
+
+#: SELECT/ASK answers: media type -> result format
+RESULT_TYPES = {
+    "application/sparql-results+json": "json", "application/json": "json",
+    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
+    "text/csv": "csv", "text/tab-separated-values": "tsv",
+}
+#: graphs: media type -> RDF syntax; the quad syntaxes come last so a wildcard never picks them
+GRAPH_TYPES = {
+    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
+    "text/plain": "ntriples", "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
+    "application/trig": "trig", "application/n-quads": "nquads",
+}
+_QUAD_TYPES = ("application/trig", "application/n-quads")
+#: short names accepted by ?format=
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
+    "ntriples": "application/n-triples", "nt": "application/n-triples", "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml",
+    "trig": "application/trig", "nquads": "application/n-quads", "nq": "application/n-quads",
+}
+MEDIA_TYPE_OF = {v: k for k, v in reversed(list(RESULT_TYPES.items()))}
+MEDIA_TYPE_OF.update({"json": "application/sparql-results+json", "xml": "application/sparql-results+xml"})
+RDF_MEDIA_TYPE_OF = {v: k for k, v in reversed(list(GRAPH_TYPES.items()))}
+RDF_MEDIA_TYPE_OF["ntriples"] = "application/n-triples"
+
+
+def check_url() -> None:
+    """:raises URITooLong: the request target is longer than ``MAX_URL_BYTES``."""
+    if len(request.full_path.encode()) > MAX_URL_BYTES:
+        raise URITooLong(f"the request URL is longer than {MAX_URL_BYTES} bytes; send the query with POST")
+
+
+def media_type() -> tuple[str, dict]:
+    return request.mimetype, request.mimetype_params
+
+
+def read_body(limit: int, what: str) -> bytes:
+    """The request body, at most ``limit`` bytes.
+
+    :raises PayloadTooLarge: the body (declared or actual) is longer than ``limit``.
+    """
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"the {what} is {request.content_length} bytes; at most {limit} are accepted")
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"the {what} is longer than {limit} bytes, the most accepted")
+    return data
+
+
+def utf8(data: bytes, what: str) -> str:
+    """:raises BadRequest: the bytes are not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadRequest(f"the {what} is not valid UTF-8 (byte {e.start})") from None
+
+
+def require_utf8_charset(params: dict) -> None:
+    """:raises UnsupportedMediaType: a charset other than UTF-8 is declared."""
+    charset = params.get("charset", "utf-8").strip().lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"the body must be UTF-8 (charset {charset!r} was declared)")
+
+
+def form_fields(limit: int) -> dict[str, list[str]]:
+    """Fields of a form-encoded body (bounded by ``limit``)."""
+    text = utf8(read_body(limit, "form body"), "form body")
+    try:
+        return parse_qs(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+    except (ValueError, UnicodeDecodeError) as e:
+        raise BadRequest(f"the form body cannot be decoded: {e}") from None
+
+
+def single(fields: dict[str, list[str]], name: str) -> str | None:
+    """:raises BadRequest: the parameter is given more than once."""
+    values = fields.get(name) or []
+    if len(values) > 1:
+        raise BadRequest(f"the parameter '{name}' is given {len(values)} times; give it once")
+    return values[0] if values else None
+
+
+def iri(value: str, what: str) -> str:
+    """An absolute IRI from a parameter.
+
+    :raises BadRequest: not an absolute IRI.
+    """
+    try:
+        node = ox.NamedNode(value)
+    except ValueError:
+        raise BadRequest(f"the {what} {value[:200]!r} is not a valid IRI") from None
+    if ":" not in value:
+        raise BadRequest(f"the {what} {value[:200]!r} is not an absolute IRI")
+    return node.value
+
+
+def iri_list(fields: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
+    values = fields.get(name)
+    return tuple(iri(v, name) for v in values) if values else None
+
+
+def negotiate(offers: dict[str, str], default: str, *, exclude_from_wildcard: tuple[str, ...] = ()) -> str:
+    """The media type to answer with: ``?format=`` first, then ``Accept``; ``default`` when anything goes.
+
+    :raises NotAcceptable: nothing offered is acceptable (the message lists what is offered).
+    """
+    wanted = request.args.get("format")
+    if wanted:
+        mt = FORMAT_NAMES.get(wanted.lower(), wanted.lower())
+        if mt in offers:
+            return mt
+        raise NotAcceptable(f"format {wanted[:100]!r} is not offered here; offered: {', '.join(sorted(set(offers)))}")
+    accept = MIMEAccept([(v.split(";")[0].strip().lower(), q) for v, q in request.accept_mimetypes])
+    if not accept or not request.headers.get("Accept"):
+        return default
+    explicit = {v.lower() for v, q in accept if q > 0}
+    ranked = [default] + [m for m in offers if m != default and (m not in exclude_from_wildcard or m in explicit)]
+    best = accept.best_match(ranked)
+    if best is None:
+        raise NotAcceptable("none of the requested media types is offered; offered: "
+                            + ", ".join(sorted(set(offers))))
+    return best
+
+
+def config(name: str):
+    return current_app.config.get(name)
