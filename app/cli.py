@@ -53,8 +53,6 @@ def with_store(f):
 @click.option("--threads", default=None, type=int, help="request threads (default 8)")
 def serve(host, port, threads):
     """Serve SCKG over HTTP with waitress; an empty store is loaded with the default data first."""
-    from waitress import serve as waitress_serve
-
     from app import create_app
     from app.loading import ensure_loaded
     app = create_app()
@@ -64,9 +62,15 @@ def serve(host, port, threads):
         click.echo(report)
     host = host or app.config["HOST"]
     port = port or app.config["PORT"]
+    from waitress.server import create_server
+    try:
+        server = create_server(app, host=host, port=port, threads=threads or app.config["THREADS"], ident="sckg",
+                               max_request_body_size=max(app.config["MAX_UPLOAD_BYTES"],
+                                                         app.config["MAX_QUERY_BYTES"]) * 3)
+    except OSError as e:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
     click.echo(f"SCKG serving on http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)")
-    waitress_serve(app, host=host, port=port, threads=threads or app.config["THREADS"], ident="sckg",
-                   max_request_body_size=max(app.config["MAX_UPLOAD_BYTES"], app.config["MAX_QUERY_BYTES"]) * 3)
+    server.run()
 
 
 @cli.command("load", with_appcontext=False)
