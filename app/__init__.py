@@ -26,6 +26,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, store=None) -> Flask:
 
     from app.store import open_store
     app.extensions["sckg.store"] = store if store is not None else open_store(app.config)
+    from app import search
+    search.register(app.extensions["sckg.store"], app.config)  # sckg:textMatch, where the store is embedded
 
     for name in BLUEPRINTS:
         module = importlib.import_module(name)

@@ -64,8 +64,8 @@ class DiskCatalog:
     def persist(self, graphs: dict[str | None, Iterable | None]) -> None:
         """Write new versions of several graphs and switch to all of them at once.
 
-        ``graphs`` maps a graph name (None = default graph) to its full new content (triples or quads), or to
-        None when the graph is gone.
+        ``graphs`` maps a graph name (None = default graph) to its full new content — triples or quads, or
+        ``(bytes, format)`` of serialized RDF — or to None when the graph is gone.
 
         :raises OSError: the disk failed; the old versions are still the current ones.
         """
@@ -76,7 +76,11 @@ class DiskCatalog:
                     new[logical] = None
                     continue
                 physical = ox.NamedNode(PHYSICAL_PREFIX + uuid.uuid4().hex)
-                self.disk.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, physical) for t in content)
+                if isinstance(content, tuple):
+                    from app.store import rdf_format
+                    self.disk.bulk_load(input=content[0], format=rdf_format(content[1]), to_graph=physical)
+                else:
+                    self.disk.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, physical) for t in content)
                 new[logical] = physical
             changes = []
             for logical, physical in new.items():

@@ -13,6 +13,7 @@ readers see the old graph or the new one, never a mix (see docs/store.md for the
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Protocol, Union, runtime_checkable
@@ -62,6 +63,7 @@ def rdf_format(name_or_media_type: str) -> ox.RdfFormat:
 # --- terms: pyoxigraph <-> rdflib ---------------------------------------------------------------
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+STAGING_PREFIX = "urn:sckg:staging:"
 
 
 def to_rdflib(term) -> Node | None:
@@ -115,11 +117,21 @@ def _triples_of(data: RdfData) -> Iterator[ox.Triple]:
             yield t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object)
 
 
-def _insert_data_text(graph: str, triples: Iterable[ox.Triple]) -> str:
-    """N-Triples inside ``INSERT DATA { GRAPH <g> { … } }``: the N-Triples syntax is a subset of SPARQL's,
-    and every term is written by pyoxigraph's own serializer, so no value is ever spliced as raw text."""
-    body = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-    return f"INSERT DATA {{ GRAPH {ox.NamedNode(graph)} {{\n{body.decode()}\n}} }}"
+class _SourceFailure(Exception):
+    """Carries an exception raised by the caller's data through the engine, to be re-raised as it was."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _from_source(data: RdfData) -> Iterator[ox.Triple]:
+    try:
+        yield from _triples_of(data)
+    except InputError:
+        raise
+    except Exception as e:
+        raise _SourceFailure(e) from e
 
 
 # --- the interface ----------------------------------------------------------------------------------
@@ -196,6 +208,7 @@ class OxigraphStore:
         except OSError as e:
             raise StoreError(f"cannot open the store at {self.path}: {e}") from e
         self._write_lock = threading.Lock()
+        self._staging: set[str] = set()
         self._closed = False
         self.generation = 0
         self.custom_functions: dict = {}
@@ -213,12 +226,17 @@ class OxigraphStore:
     # --- reads -------------------------------------------------------------------------------------
     def _evaluate(self, text, bindings=None, default_graphs=None, named_graphs=None):
         kwargs: dict = {}
+        staging = self._staging
         if default_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or [ox.DefaultGraph()]
+        elif staging:  # a large write is being staged: hide its graph from this reader
+            kwargs["default_graph"] = [ox.DefaultGraph()] + [ox.NamedNode(g) for g in self.graphs()]
         else:
             kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        elif staging:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in self.graphs()]
         if self.custom_functions:
             kwargs["custom_functions"] = self.custom_functions
         try:
@@ -272,7 +290,8 @@ class OxigraphStore:
             raise StoreError(f"the store failed while reading: {e}") from e
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self._mem.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(g.value for g in self._mem.named_graphs()
+                      if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING_PREFIX))
 
     def count(self, graph: str | None = None) -> int:
         g = ox.NamedNode(graph) if graph else None
@@ -304,6 +323,10 @@ class OxigraphStore:
                 raise StoreError("the store is closed")
             try:
                 apply(self._mem)
+            except _SourceFailure as e:  # the caller's data failed: its own error, unchanged
+                raise e.error from e.error.__cause__
+            except InputError:
+                raise
             except SyntaxError as e:
                 raise QuerySyntaxError(str(e)) from e
             except (ValueError, OSError) as e:
@@ -348,15 +371,36 @@ class OxigraphStore:
 
         Returns the number of triples now in the graph.
         """
-        triples = list(dict.fromkeys(_triples_of(data)))
-        text = f"DROP SILENT GRAPH {ox.NamedNode(name)} ;\n" + _insert_data_text(name, triples)
-        self._write(lambda s: s.update(text), {name}, {name: triples} if triples else {name: None})
-        return len(triples)
+        staging = ox.NamedNode(STAGING_PREFIX + uuid.uuid4().hex)
+        serialized = isinstance(data, tuple) and not rdf_format(data[1]).supports_datasets
+
+        def apply(target: ox.Store) -> None:
+            # two transactions, each atomic: the new triples go to a staging graph readers do not see,
+            # then one update swaps it in; nothing is held twice in memory as text
+            self._staging.add(staging.value)
+            try:
+                if serialized:  # triples in a serialized syntax: parsed by the engine, no Python objects
+                    try:
+                        target.load(input=data[0], format=rdf_format(data[1]), to_graph=staging)
+                    except SyntaxError as e:
+                        raise InputError(f"{data[1]} data", None, str(e)) from e
+                else:
+                    target.extend(ox.Quad(t.subject, t.predicate, t.object, staging) for t in _from_source(data))
+                target.update(f"DROP SILENT GRAPH {ox.NamedNode(name)} ; "
+                              f"MOVE SILENT GRAPH {staging} TO GRAPH {ox.NamedNode(name)}")
+            finally:
+                if target.contains_named_graph(staging):
+                    target.remove_graph(staging)
+                self._staging.discard(staging.value)
+
+        contents = {name: data} if serialized else None
+        self._write(apply, {name}, contents)
+        return self.count(name)
 
     def add_to_graph(self, name: str, data: RdfData) -> int:
         """Add triples to a named graph in one transaction; returns how many were given."""
         g = ox.NamedNode(name)
-        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in _triples_of(data)]
+        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in _from_source(data)]
         self._write(lambda s: s.extend(quads), {name})
         return len(quads)
 

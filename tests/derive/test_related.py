@@ -1,0 +1,155 @@
+"""Related practices: a hand-worked ranking, the materialised graph, and the study data."""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from app import related
+
+HERE = Path(__file__).resolve().parent
+STUDY = HERE.parent.parent / "data" / "study"
+ID = "https://w3id.org/sckg/id/"
+P = ID + "practice/"
+SCKG = "https://w3id.org/sckg/ontology#"
+
+
+@pytest.fixture
+def small(empty_store):
+    empty_store.replace_graph("https://w3id.org/sckg/graph/study", ((HERE / "data" / "small.ttl").read_bytes(),
+                                                                    "turtle"))
+    related.refresh(empty_store, {})
+    return empty_store
+
+
+# Worked by hand for data/small.ttl: N = 5 practices; weight = kind weight × ln(1 + N / df).
+W_FUNDING = 1.0 * math.log(1 + 5 / 2)     # barrier held by a, b
+W_PPP = 1.0 * math.log(1 + 5 / 3)         # enabler held by a, b, c
+W_GOV = 0.5 * math.log(1 + 5 / 3)         # axis held by a, b, d
+W_MOB = 0.5 * math.log(1 + 5 / 2)         # axis held by c, e
+W_SPAIN = 0.4 * math.log(1 + 5 / 2)       # country of a, b
+W_EUROPE = 0.2 * math.log(1 + 5 / 3)      # region of a, b, c
+
+
+def test_ranking_and_scores_follow_the_shared_features(small):
+    got = related.related_for(small, P + "a")
+    assert [r["iri"] for r in got] == [P + "b", P + "c", P + "d"]  # e shares nothing with a
+    expected = [W_FUNDING + W_PPP + W_GOV + W_SPAIN + W_EUROPE, W_PPP + W_EUROPE, W_GOV]
+    assert [r["score"] for r in got] == pytest.approx(expected, abs=1e-3)
+    assert [r["label"] for r in got] == ["Practice B", "Practice C", "Practice D"]
+
+
+def test_reasons_name_the_shared_items_in_each_language(small):
+    best = related.related_for(small, P + "a", "en")[0]
+    assert best["reasons"] == ["also faced: Lack of funding", "also used: Public–private partnership",
+                               "same axis: Governance", "same country: Spain"]
+    fr = related.related_for(small, P + "a", "fr")[0]
+    assert fr["label"] == "Pratique B"
+    assert fr["reasons"] == ["a aussi rencontré : Manque de financement",
+                             "a aussi mobilisé : Public–private partnership",  # no French label: English
+                             "même axe : Gouvernance", "même pays : Espagne"]
+    es = related.related_for(small, P + "c", "es")
+    assert es[-1]["iri"] == P + "e" and es[-1]["reasons"] == ["mismo eje: Movilidad"]
+    assert related.related_for(small, P + "c", "es")[0]["reasons"] == ["también usó: Public–private partnership",
+                                                                      "misma región: Europe"]
+
+
+def test_the_relation_is_materialised_in_its_own_inferred_graph(small):
+    rows = small.query("""PREFIX sckg: <https://w3id.org/sckg/ontology#>
+        SELECT ?r ?score ?reason ?shared WHERE { GRAPH <https://w3id.org/sckg/graph/inferred/related> {
+          ?from sckg:relatedPractice ?to . ?r a sckg:Relatedness ; sckg:from ?from ; sckg:to ?to ;
+             sckg:score ?score ; sckg:reason ?reason ; sckg:sharedFeature ?shared } }""",
+                       {"from": URIRef(P + "a"), "to": URIRef(P + "b")})
+    assert {str(r["r"]) for r in rows} == {ID + "relatedness/a--b"}
+    assert {r["score"].datatype for r in rows} == {XSD.decimal}
+    assert {r["reason"].language for r in rows} == {"en", "fr", "es"}
+    assert Literal("also faced: Lack of funding · also used: Public–private partnership · same axis: Governance · "
+                   "same country: Spain", lang="en") in {r["reason"] for r in rows}
+    assert {str(r["shared"]) for r in rows} == {ID + "barrier/funding", ID + "enabler/ppp", ID + "axis/governance",
+                                                ID + "country/es"}
+    assert related.GRAPH in small.graphs()
+    assert "https://w3id.org/sckg/graph/study" in small.graphs()  # the source graph is untouched
+
+
+def test_rerun_gives_the_same_graph(small):
+    def dump():
+        out = io.BytesIO()
+        small.dump(out, "ntriples", related.GRAPH)
+        return set(out.getvalue().splitlines())
+    before = dump()
+    related.refresh(small, {})
+    assert dump() == before and len(before) > 50
+
+
+def test_common_features_do_not_generate_candidates_but_still_score():
+    # 400 practices share one region (100 % of them): no candidates from it. 0 and 1 also share a rare barrier.
+    held = [{0} for _ in range(400)]
+    held[0].add(1)
+    held[1].add(1)
+    kinds = ["region", "barrier"]
+    ranking = related.rank(held, kinds)
+    assert [j for _, j in ranking[0]] == [1]
+    assert ranking[0][0][0] == pytest.approx(1.0 * math.log(1 + 400 / 2) + 0.2 * math.log(1 + 400 / 400))
+    assert ranking[5] == []
+
+
+def test_rank_bounds_the_candidates_of_a_crowded_feature():
+    # 3000 practices in groups of 50 sharing a city: each gets exactly its top 10, all from its own group
+    held = [{i // 50} for i in range(3000)]
+    ranking = related.rank(held, ["city"] * 60)
+    assert all(len(top) == 10 and all(j // 50 == i // 50 and j != i for _, j in top) for i, top in enumerate(ranking))
+
+
+# --- the study data -----------------------------------------------------------------------------------
+
+def _csv(name):
+    with open(STUDY / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_practices_sharing_an_enabler_are_related_with_that_reason(store):
+    labels = {r["id"]: r["label"] for r in _csv("enablers.csv")}
+    enablers = {r["practice_id"]: {e for e in r["enablers"].split(";") if e} for r in _csv("practices.csv")}
+    holders = defaultdict(set)
+    for p, es in enablers.items():
+        for e in es:
+            holders[e].add(p)
+    pairs = {(p, q) for ps in holders.values() for p in ps for q in ps if p != q}
+    assert pairs, "the study data has practices that share an enabler"
+    for p, q in pairs:
+        got = {r["iri"]: r for r in related.related_for(store, P + p)}
+        assert P + q in got, f"{q} should be related to {p}"
+        reason = next(t for t in got[P + q]["reasons"] if t.startswith("also used: "))
+        assert sorted(reason[len("also used: "):].split(", ")) == sorted(labels[e] for e in enablers[p] & enablers[q])
+
+
+def test_study_relations_are_in_the_related_graph_and_symmetric_in_score(store):
+    rows = store.query("""PREFIX sckg: <https://w3id.org/sckg/ontology#>
+        SELECT ?a ?b ?s WHERE { GRAPH <https://w3id.org/sckg/graph/inferred/related> {
+          ?r sckg:from ?a ; sckg:to ?b ; sckg:score ?s } }""")
+    assert rows
+    score = {(str(r["a"]), str(r["b"])): float(r["s"]) for r in rows}
+    for (a, b), s in score.items():
+        if (b, a) in score:
+            assert score[(b, a)] == pytest.approx(s)
+
+
+def test_reasons_name_only_the_most_specific_shared_place_and_every_other_kind():
+    kinds_iris = [("region", ID + "region/europe"), ("country", ID + "country/es"), ("city", ID + "city/bilbao"),
+                  ("event", ID + "event/e1"), ("partner", ID + "org/o2"), ("partner", ID + "org/o1"),
+                  ("sdg", "http://metadata.un.org/sdg/11")]
+    labels = {ID + "city/bilbao": {"": "Bilbao"}, ID + "event/e1": {"en": "Oslo workshop"},
+              ID + "org/o1": {"": "Acme"}, ID + "org/o2": {"": "Beta"},
+              "http://metadata.un.org/sdg/11": {"en": "Sustainable cities", "fr": "Villes durables"}}
+    names = related.feature_names(kinds_iris, labels)
+    texts, named = related.reasons(set(range(7)), kinds_iris, names)
+    assert texts["en"] == ("same partners: Acme, Beta · presented at the same event: Oslo workshop · "
+                           "same SDGs: Sustainable cities · same city: Bilbao")
+    assert texts["fr"].endswith("mêmes ODD : Villes durables · même ville : Bilbao")
+    assert sorted(named) == [2, 3, 4, 5, 6]  # the country and region are not named: the city says more
