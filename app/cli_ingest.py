@@ -27,14 +27,27 @@ def _print_problems(problems) -> None:
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="named graph for RDF files (.ttl .nt .nq .trig .jsonld .rdf); study CSV files go to the study graph")
 @click.option("--progress/--no-progress", default=True, help="show progress bars on stderr")
-def ingest(paths, graph_iri, progress):
-    """Load a study folder, study CSV files or RDF files; the graph is replaced only if all of it is valid."""
+@click.option("--partner", metavar="NAME",
+              help="load a partner dataset instead: PATHS are MAPPING (a mapping file, or the name of one of "
+                   "partner NAME's mappings) and optionally SOURCE (the file to read instead of the mapping's url)")
+def ingest(paths, graph_iri, progress, partner):
+    """Load a study folder, study CSV files or RDF files; the graph is replaced only if all of it is valid.
+
+    With --partner NAME, sckg ingest --partner NAME MAPPING [SOURCE] loads a partner dataset into its
+    partner graph, as sckg partner ingest does."""
     from app import derive
     from app.store import open_store
     from ingest.pipeline import ingest_paths
+    if partner is not None and (len(paths) > 2 or graph_iri):
+        raise click.UsageError("with --partner give MAPPING and at most one SOURCE file, and no --graph")
     config = _config()
     store = open_store(config)
     try:
+        if partner is not None:
+            from app.partners_cli import ingest_partner
+            click.echo(str(ingest_partner(store, config, paths[0], paths[1] if len(paths) > 1 else None, None,
+                                          progress, partner=partner)))
+            return
         try:
             report = ingest_paths(paths, store, graph=graph_iri, base=config.get("BASE_IRI"), progress=progress)
         except ValidationFailed as e:

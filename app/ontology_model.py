@@ -81,6 +81,7 @@ class ShapeDoc:
     name: str
     target: str
     rules: list[Rule]
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -155,8 +156,13 @@ def _shapes(folder: Path) -> list[ShapeDoc]:
         default = SEVERITY.get(path.name, "must")
         for node in g.subjects(RDF.type, URIRef(SH + "NodeShape")):
             target = g.value(node, URIRef(SH + "targetClass"))
-            name = str(g.value(node, URIRef(SH + "name")) or curie(node))
-            doc = shapes.setdefault(str(node), ShapeDoc(name, curie(target) if target else "", []))
+            doc = shapes.setdefault(str(node), ShapeDoc(curie(node), curie(target) if target else "", []))
+            for lang, text in _by_lang(g, node, URIRef(SH + "name")).items():
+                doc.names.setdefault(lang, text)
+            # the English name, as the rules show the English messages; a plain name when there is none
+            doc.name = doc.names.get("en") or doc.names.get("") or doc.name
+            if target and not doc.target:
+                doc.target = curie(target)
             doc.rules += sorted((_rule(g, ps, default) for ps in g.objects(node, URIRef(SH + "property"))),
                                 key=lambda r: (r.severity != "must", r.path))
     return sorted(shapes.values(), key=lambda s: s.name)

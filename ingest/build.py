@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from ingest import resources
 from ingest.concepts import complete_concepts
+from ingest.disjointness import disjoint_problems
 from ingest.errors import InputError
 from ingest.link import GeoNamesResolver, link
 from ingest.map import check_references, map_study
@@ -86,7 +87,8 @@ def read_tables(files: dict[str, Path], report: Report):
 
 def build_study(files: dict[str, Path], *, base: str | None = None, resolver=None,
                 ontology_dir: Path | None = None, progress: bool = False) -> tuple[Graph, Report]:
-    """Read, map, link and validate the study files; the graph and a report (check ``report.conforms``).
+    """Read, map, link and validate the study files (shapes, and no resource in two disjoint classes of the
+    ontology); the graph and a report (check ``report.conforms``).
 
     :raises InputError: if a file cannot be opened; :raises ShapesError: if the shapes are unusable.
     """
@@ -118,6 +120,8 @@ def build_study(files: dict[str, Path], *, base: str | None = None, resolver=Non
             report.sources = sources(graph)
             graph -= background  # stated once: the union of graphs must not count a fact twice
             report.extend(validate(graph, shapes_graph(ontology_dir), origins, background).problems)
+            # a resource in two disjoint classes would make the graph inconsistent: refused like a violation
+            report.extend(disjoint_problems(graph, background, origins))
         with _step(report, "describe", bar):
             report.triples = len(graph)
     return graph, report

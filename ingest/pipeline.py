@@ -13,6 +13,7 @@ from rdflib import Graph
 from ingest import resources
 # build_study, study_files and ontology_files are also part of this module's interface (bench/, tests/ontology/)
 from ingest.build import build_study, class_counts, ontology_files, sources, study_files
+from ingest.disjointness import disjoint_problems
 from ingest.errors import InputError, ValidationFailed
 from ingest.load import load
 from ingest.namespaces import GRAPHS
@@ -36,15 +37,19 @@ def _record(name: str, title: str, files: dict[str, Path], rows: dict[str, int],
 
 def run_study(study_dir: str | Path, store, *, base: str | None = None, progress: bool = True,
               overrides: dict[str, Path] | None = None, resolver=None,
-              extra_graphs: dict[str, tuple[Graph, Graph]] | None = None) -> Report:
+              extra_graphs: dict[str, tuple[Graph, Graph]] | None = None, ontology_dir: Path | None = None) -> Report:
     """Ingest a study folder into ``…/graph/study`` and its record into ``…/graph/meta``, in one transaction.
 
-    :raises ValidationFailed: the data has violations (``.report`` lists them); nothing was written.
+    ``ontology_dir`` (default: the shipped ``ontology/``) gives the shapes and the classes the data is checked
+    against.
+
+    :raises ValidationFailed: the data has violations, such as a resource in two classes the ontology declares
+        disjoint (``.report`` lists them); nothing was written.
     :raises InputError: a file cannot be opened.
     """
     t0 = time.perf_counter()
     files = study_files(Path(study_dir), overrides)
-    graph, report = build_study(files, base=base, resolver=resolver, progress=progress)
+    graph, report = build_study(files, base=base, resolver=resolver, progress=progress, ontology_dir=ontology_dir)
     if not report.conforms:
         raise ValidationFailed(f"the study data has {len(report.violations)} problem(s); nothing was loaded:\n"
                                + "\n".join(str(p) for p in report.violations), report)
@@ -152,6 +157,7 @@ def _check_rdf(paths: list[Path]) -> tuple[Graph, Report]:
     onto, vocab = ontology_files(ontology_dir)
     background = parse_turtle_files(onto + vocab, "ontology")
     report = validate(graph, shapes_graph(ontology_dir), None, background)
+    report.extend(disjoint_problems(graph, background))
     report.source = ", ".join(p.name for p in paths)
     report.triples = len(graph)
     report.classes = class_counts(graph)

@@ -69,7 +69,11 @@ def validate(data: Graph, shapes: Graph, origins=None, ontology: Graph | None = 
             advanced=True)
     except Exception as e:  # pySHACL's errors have no common base worth naming
         raise ShapesError(f"the SHACL shapes cannot be applied: {e}") from e
-    for r in results.subjects(RDF.type, SH.ValidationResult):
+    # only the report's own results: pySHACL also writes nested results (sh:detail of sh:node, sh:or …),
+    # which restate the top-level one and are not problems of their own
+    top = [r for report_node in results.subjects(RDF.type, SH.ValidationReport)
+           for r in results.objects(report_node, SH.result)]
+    for r in top:
         focus = results.value(r, SH.focusNode)
         path = results.value(r, SH.resultPath)
         file, line, column = origins.locate(focus, path) if origins is not None else (None, None, None)

@@ -61,3 +61,35 @@ def test_the_study_conforms_to_the_project_shapes(store):
     rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/sckg/graph/study> { ?s ?p ?o } }")
     assert int(rows[0]["n"]) > 0  # load_default validated it: a violation would have stopped the load
     assert len(shapes_graph(ROOT / "ontology")) > 0
+
+
+NESTED_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+ex:Thing_Shape a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:part ; sh:node ex:Part_Shape ; sh:message "every part needs a name"@en ] .
+ex:Part_Shape a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ] , [ sh:path ex:size ; sh:minCount 1 ] .
+"""
+
+NESTED_DATA = """
+@prefix ex: <https://example.org/> .
+ex:a a ex:Thing ; ex:part ex:p1 , ex:p2 .
+ex:b a ex:Thing ; ex:part ex:p1 .
+"""
+
+
+def test_nested_detail_results_are_not_extra_problems():
+    import pyshacl
+    shapes = Graph().parse(data=NESTED_SHAPES, format="turtle")
+    data = Graph().parse(data=NESTED_DATA, format="turtle")
+    _c, results, _t = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    from rdflib.namespace import RDF, SH
+    everything = set(results.subjects(RDF.type, SH.ValidationResult))
+    # the expectation: one top-level result per (thing, part) pair without a name: a-p1, a-p2, b-p1
+    report = validate(data, shapes)
+    assert len(report.violations) == 3
+    assert sorted(p.message.split(": ")[0] for p in report.violations) == [
+        "https://example.org/a", "https://example.org/a", "https://example.org/b"]
+    assert all("every part needs a name" in p.message for p in report.violations)
+    # pySHACL does nest the details (two missing values per part), which must not be counted
+    assert len(everything) > 3

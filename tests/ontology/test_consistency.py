@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from tests.ontology.shapes_support import ontology_graph, parse, results, shapes_graph, vocab_graph
 
@@ -45,7 +45,7 @@ INSTANCES = """
 
 # Datatypes SCKG data uses that are outside the OWL 2 datatype map: HermiT refuses any literal of them, so
 # they are left out of the OWL check (the shapes check them instead).
-OUTSIDE_OWL2 = {XSD.gYear, XSD.gYearMonth, XSD.date}
+OUTSIDE_OWL2 = {XSD.gYear, XSD.gYearMonth, XSD.date, RDF.JSON}
 
 
 def owl2_literals_only(graph: Graph) -> Graph:
@@ -125,3 +125,40 @@ def test_only_literals_outside_the_owl2_datatype_map_are_left_out():
 def test_every_example_is_consistent_with_the_ontology(tmp_path):
     examples = parse(*sorted((HERE.parents[1] / "ontology" / "examples").glob("*.ttl")))
     reason(ontology_graph() + vocab_graph() + examples, tmp_path)
+
+
+PARTNER = """
+@base <https://w3id.org/sckg/id/> .
+@prefix sckg: <https://w3id.org/sckg/ontology#> .
+@prefix qb: <http://purl.org/linked-data/cube#> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix schema: <https://schema.org/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<https://w3id.org/sckg/graph/partner/un-habitat/green-areas> a qb:DataSet , dcat:Dataset ;
+    sckg:rows 659 ; sckg:sourceLastUpdate "August 2024" ;
+    sckg:matchReport "{\\"rows\\": 659}"^^rdf:JSON .
+<indicator/un-habitat/green-area-share> a sckg:Indicator ; rdfs:label "Green area share"@en ;
+    sckg:sdg <http://metadata.un.org/sdg/11> .
+<place/un-habitat/es-bilbao> a schema:Place ; rdfs:label "Bilbao" ; sckg:country <country/es> ;
+    sckg:matchStatus "matched" ; sckg:matchReason "same GeoNames city"@en .
+<place/un-habitat/xx-springfield> a schema:Place ; sckg:matchStatus "ambiguous" ;
+    sckg:matchCandidate <city/springfield-il> , <city/springfield-ma> .
+<observation/un-habitat/green-areas/es-bilbao--green-area-share--2020> a qb:Observation ;
+    sckg:city <city/bilbao> ; sckg:place <place/un-habitat/es-bilbao> ;
+    sckg:indicator <indicator/un-habitat/green-area-share> .
+"""
+
+
+def test_partner_data_is_consistent_and_classified(tmp_path):
+    instances = Graph().parse(data=PARTNER, format="turtle")
+    world = reason(ontology_graph() + vocab_graph() + instances, tmp_path)
+    indicator = world["https://w3id.org/sckg/id/indicator/un-habitat/green-area-share"]
+    assert "http://www.w3.org/2004/02/skos/core#Concept" in {c.iri for c in indicator.is_a[0].ancestors()}
+    # the domains added for partner data do not turn an indicator into a practice, nor a place into a city
+    assert world[SCKG + "Practice"] not in indicator.INDIRECT_is_a
+    place = world["https://w3id.org/sckg/id/place/un-habitat/es-bilbao"]
+    assert world[SCKG + "City"] not in place.INDIRECT_is_a
+    assert world[SCKG + "City"] in world["https://w3id.org/sckg/id/city/springfield-il"].INDIRECT_is_a

@@ -120,3 +120,15 @@ def test_external_declares_no_sckg_term_and_no_unused_term():
     in_header = set(SCKG_GRAPH.predicates(ONTOLOGY_IRI, None))
     unused = declared - _external_terms_used() - in_model - in_header - FOR_PARTNER_DATA
     assert sorted(t for t in unused if not str(t).startswith(PREFIXES["qb"])) == []
+
+
+def test_every_term_the_partner_ingest_writes_is_declared():
+    """The partner pipeline (ingest/partners/) writes only sckg: terms sckg.ttl declares."""
+    used = set()
+    for path in sorted((ROOT / "ingest" / "partners").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"\bSCKG\.([A-Za-z][A-Za-z0-9]*)", text))
+        used |= set(re.findall(r"\bsckg:([A-Za-z][A-Za-z0-9]*)", text))
+    assert {"Indicator", "place", "matchStatus", "matchReport"} <= used  # the scan sees the pipeline's terms
+    defined = {str(t)[len(SCKG):] for t in TERMS}
+    assert used - defined == set()

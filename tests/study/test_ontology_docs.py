@@ -77,3 +77,43 @@ def test_ontology_ttl(client_module):
     r = client_module.get("/ontology.ttl")
     assert r.mimetype == "text/turtle"
     assert r.get_data(as_text=True) == (ROOT / "ontology" / "sckg.ttl").read_text(encoding="utf-8")
+
+
+def test_english_page_names_the_shapes_in_english(client_module):
+    from rdflib import Literal
+    sh = "http://www.w3.org/ns/shacl#"
+    shapes = Graph()
+    for path in sorted((ROOT / "ontology" / "shapes").glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    names = {}
+    for node in shapes.subjects(RDF.type, URIRef(sh + "NodeShape")):
+        for o in shapes.objects(node, URIRef(sh + "name")):
+            if isinstance(o, Literal):
+                names.setdefault(node, {})[o.language] = str(o)
+    names = {node: n for node, n in names.items() if {"en", "fr", "es"} <= set(n)}  # helper shapes: en only
+    assert len(names) > 5
+    r = client_module.get("/ontology", headers={"Accept": "text/html", "Accept-Language": "en"})
+    page = r.get_data(as_text=True)
+    headings = [h.split("<small>")[0].strip() for h in page.split("<h3>")[1:]]
+    for by_lang in names.values():
+        assert str(escape(by_lang["en"])) in headings
+        for lang in ("fr", "es"):
+            if by_lang[lang] != by_lang["en"]:
+                assert str(escape(by_lang[lang])) not in headings
+
+
+def test_shape_names_are_chosen_by_language_not_by_file_order(tmp_path):
+    from app.ontology_model import _shapes
+    (tmp_path / "core.shapes.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/> .\n"
+        'ex:City_Shape a sh:NodeShape ; sh:targetClass ex:City ; sh:name "Ville"@fr , "Ciudad"@es , "City"@en ;\n'
+        "    sh:property [ sh:path ex:name ; sh:minCount 1 ] .\n"
+        'ex:Plain_Shape a sh:NodeShape ; sh:name "Plain" .\n', encoding="utf-8")
+    (tmp_path / "recommended.shapes.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/> .\n"
+        "ex:Unnamed_Shape a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:maxCount 1 ] .\n", encoding="utf-8")
+    by_target = {s.target or s.name: s for s in _shapes(tmp_path)}
+    city = by_target["https://example.org/City"]
+    assert city.name == "City" and city.names == {"fr": "Ville", "es": "Ciudad", "en": "City"}
+    assert by_target["Plain"].name == "Plain"
+    assert by_target["https://example.org/Unnamed_Shape"].rules
