@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.queries import load_queries, run_named
-from study_csv import StudyCSV
+from tests.queries.study_csv import StudyCSV
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from study_csv import iri, split
+from tests.queries.study_csv import iri, split
 
 BILBAO = iri("city", "bilbao")
 

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from study_csv import iri, split
+from tests.queries.study_csv import iri, split
 
 EDITIONS = ["2012", "2017", "2019", "2021", "2023"]
 

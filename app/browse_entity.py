@@ -1,0 +1,214 @@
+"""What an entity page shows: every statement about the resource, grouped by property, plus the sections
+its kind adds (a practice's related practices, a city's assessments and events, a barrier's cities, …).
+
+Every query binds the resource's IRI through ``store.query(…, bindings={"s": iri})``.
+"""
+from __future__ import annotations
+
+from rdflib import BNode, Literal, URIRef
+
+from app import browse_facets as facets
+from app.browse_terms import fallback_label, is_http, kind_of, labels, page_url, slug_of
+from app.errors import ResourceNotFound
+from app.i18n import pick_label
+from app.store import get_store
+from ingest.namespaces import GEO, OWL, RDF, SCKG
+
+P = "PREFIX sckg: <https://w3id.org/sckg/ontology#>\nPREFIX qb: <http://purl.org/linked-data/cube#>\n"
+OUT = "SELECT ?p ?o WHERE { ?s ?p ?o }"
+IN = "SELECT ?x ?p WHERE { ?x ?p ?s } LIMIT 2000"
+RELATED = P + """SELECT ?to ?score ?reason WHERE { ?r sckg:from ?s ; sckg:to ?to ; sckg:score ?score .
+  OPTIONAL { ?r sckg:reason ?reason } }"""
+ASSESSMENTS = P + """SELECT ?edition ?prop ?v WHERE { ?a sckg:city ?s ; sckg:edition ?edition .
+  VALUES ?prop { sckg:reportsBarrier sckg:reportsEnabler } ?a ?prop ?v }"""
+CITY_EVENTS = P + "SELECT DISTINCT ?e WHERE { ?e sckg:participant ?s }"
+OBSERVATIONS = P + """SELECT ?obs ?p ?o WHERE { { ?obs sckg:city ?s } UNION { ?obs ?area ?s .
+  FILTER(?area = <http://purl.org/linked-data/sdmx/2009/dimension#refArea>) } ?obs a qb:Observation ; ?p ?o }"""
+FACING = P + """SELECT DISTINCT ?city ?edition WHERE { ?a ?prop ?s ; sckg:city ?city ; sckg:edition ?edition }"""
+PRACTICES_WITH = P + "SELECT ?p ?other WHERE { ?p ?prop ?s . ?p a sckg:Practice OPTIONAL { ?p ?otherprop ?other } }"
+EVENT_CITIES = P + "SELECT DISTINCT ?c WHERE { ?s sckg:participant ?c }"
+EVENT_PRACTICES = P + "SELECT DISTINCT ?p WHERE { ?s sckg:featuresPractice ?p }"
+ORG_EVENTS = P + "SELECT DISTINCT ?e WHERE { ?e sckg:organiser ?s }"
+EDITION_CITIES = P + "SELECT DISTINCT ?c WHERE { ?c sckg:participatedIn ?s }"
+HIDDEN_INCOMING = {str(RDF.type)}
+
+
+def _value(term, names: dict) -> dict:
+    if isinstance(term, Literal):
+        return {"literal": str(term), "lang": term.language, "datatype": str(term.datatype or "")}
+    if isinstance(term, BNode):
+        return {"literal": "_:" + str(term), "lang": None, "datatype": ""}
+    iri = str(term)
+    url = page_url(iri)
+    fallback = fallback_label(iri) if url and url.startswith("/id/") else iri
+    return {"iri": iri, "label": names.get(iri) or fallback, "url": url,
+            "http": is_http(iri)}
+
+
+def describe(iri: URIRef, lang: str) -> dict:
+    """The page data of one resource.
+
+    :raises ResourceNotFound: nothing in the store mentions the IRI.
+    """
+    store = get_store()
+    out_rows = store.query(OUT, bindings={"s": iri})
+    in_rows = store.query(IN, bindings={"s": iri})
+    if not out_rows and not in_rows:
+        raise ResourceNotFound(f"nothing in SCKG is about <{iri}>")
+    types = [str(r["o"]) for r in out_rows if str(r["p"]) == str(RDF.type)]
+    kind = kind_of(types)
+    iris = {str(iri)} | {str(r["p"]) for r in out_rows} | {str(r["o"]) for r in out_rows if isinstance(r["o"], URIRef)}
+    iris |= {str(r["x"]) for r in in_rows if isinstance(r["x"], URIRef)} | {str(r["p"]) for r in in_rows}
+    names = labels(iris, lang)
+    facts: dict[str, list] = {}
+    for r in out_rows:
+        facts.setdefault(str(r["p"]), []).append(_value(r["o"], names))
+    incoming: dict[str, list] = {}
+    for r in in_rows:
+        if str(r["p"]) not in HIDDEN_INCOMING and isinstance(r["x"], URIRef):
+            incoming.setdefault(str(r["p"]), []).append(_value(r["x"], names))
+    literal_of = {p: [o for o in (r["o"] for r in out_rows if str(r["p"]) == p) if isinstance(o, Literal)]
+                  for p in facts}
+    label = names.get(str(iri)) or fallback_label(str(iri))
+    data = {
+        "iri": str(iri), "label": label, "kind": kind.name if kind else None, "types": types,
+        "facts": _grouped(facts, names), "incoming": _grouped(incoming, names),
+        "description": pick_label(literal_of.get("http://purl.org/dc/terms/description", [])
+                                  + literal_of.get("http://www.w3.org/2004/02/skos/core#definition", []), lang),
+        "same_as": [v for v in facts.get(str(OWL.sameAs), []) if v.get("http")],
+        "sections": [], "point": _point(literal_of),
+    }
+    add = SECTIONS.get(data["kind"])
+    if add:
+        add(iri, data, lang)
+    if kind and kind.facet:
+        data["practices"] = _practices_of(kind.facet, iri, lang)
+    return data
+
+
+def _grouped(by_prop: dict, names: dict) -> list[dict]:
+    groups = [{"iri": p, "label": names.get(p) or fallback_label(p), "values": vs} for p, vs in by_prop.items()]
+    for g in groups:
+        g["values"].sort(key=lambda v: (v.get("label") or v.get("literal") or "").lower())
+    return sorted(groups, key=lambda g: g["label"].lower())
+
+
+def _point(literal_of: dict) -> dict | None:
+    try:
+        lat = float(literal_of[str(GEO.lat)][0])
+        lon = float(literal_of[str(GEO.long)][0])
+    except (KeyError, IndexError, ValueError):
+        return None
+    return {"lat": lat, "long": lon}
+
+
+def _practices_of(facet: str, iri: URIRef, lang: str, limit: int = 50) -> dict:
+    filters = {facet: [iri]}
+    items = facets.page(filters, "edition", 0, limit)
+    names = labels([x for it in items for x in (it["city"], it["edition"]) if x], lang)
+    for it in items:
+        it["city_label"] = names.get(it["city"] or "", "")
+        it["edition_label"] = names.get(it["edition"] or "", "")
+    kind = facets.FACET_BY_NAME[facet].kind
+    return {"items": items, "total": facets.total(filters), "facet": facet, "slug": slug_of(str(iri), kind)}
+
+
+def _links(iris, lang: str) -> list[dict]:
+    names = labels(iris, lang)
+    return sorted((_value(URIRef(i), names) for i in set(map(str, iris))), key=lambda v: v["label"].lower())
+
+
+def _section(data: dict, title: str, items: list[dict], notes: dict | None = None) -> None:
+    data["sections"].append({"title": title, "items": items, "notes": notes or {}})
+
+
+def _practice(iri, data, lang):
+    rows = get_store().query(RELATED, bindings={"s": iri})
+    by: dict[str, dict] = {}
+    for r in rows:
+        item = by.setdefault(str(r["to"]), {"score": float(r["score"]), "reasons": []})
+        if "reason" in r:
+            item["reasons"].append(r["reason"])
+    names = labels(by, lang)
+    related = []
+    for to, item in sorted(by.items(), key=lambda kv: -kv[1]["score"])[:10]:
+        chosen = [str(x) for x in item["reasons"] if (x.language or "") == lang] or \
+                 [str(x) for x in item["reasons"] if (x.language or "en") == "en"]
+        related.append({**_value(URIRef(to), names), "score": item["score"], "reasons": sorted(chosen)})
+    data["related"] = related
+
+
+def _city(iri, data, lang):
+    store = get_store()
+    by_edition: dict[str, dict] = {}
+    for r in store.query(ASSESSMENTS, bindings={"s": iri}):
+        key = "barriers" if str(r["prop"]).endswith("reportsBarrier") else "enablers"
+        by_edition.setdefault(str(r["edition"]), {"barriers": set(), "enablers": set()})[key].add(str(r["v"]))
+    names = labels([str(e) for e in by_edition] + [v for d in by_edition.values() for s in d.values() for v in s], lang)
+    data["assessments"] = [{"edition": _value(URIRef(e), names),
+                            "barriers": [_value(URIRef(b), names) for b in sorted(d["barriers"])],
+                            "enablers": [_value(URIRef(x), names) for x in sorted(d["enablers"])]}
+                           for e, d in sorted(by_edition.items())]
+    events = [r["e"] for r in store.query(CITY_EVENTS, bindings={"s": iri})]
+    if events:
+        from flask_babel import gettext as _
+        _section(data, _("Learning meetings"), _links(events, lang))
+    obs: dict[str, dict] = {}
+    for r in store.query(OBSERVATIONS, bindings={"s": iri}):
+        obs.setdefault(str(r["obs"]), {})[str(r["p"])] = r["o"]
+    data["observations"] = obs
+
+
+def _facing(iri, data, lang, prop: str, other: str):
+    """Cities that report ``prop`` = this concept, and practices with it plus the ``other`` concepts they used."""
+    from flask_babel import gettext as _
+    store = get_store()
+    cities = store.query(FACING, bindings={"s": iri, "prop": URIRef(str(SCKG) + prop)})
+    names = labels([str(r["city"]) for r in cities] + [str(r["edition"]) for r in cities], lang)
+    data["cities"] = sorted(({"city": _value(r["city"], names), "edition": _value(r["edition"], names)}
+                             for r in cities), key=lambda x: (x["city"]["label"].lower(), x["edition"]["iri"]))
+    rows = store.query(PRACTICES_WITH, bindings={"s": iri, "prop": URIRef(str(SCKG) + data["kind"]),
+                                                 "otherprop": URIRef(str(SCKG) + other)})
+    by: dict[str, set] = {}
+    for r in rows:
+        by.setdefault(str(r["p"]), set()).update([str(r["other"])] if "other" in r else [])
+    names = labels(list(by) + [o for s in by.values() for o in s], lang)
+    data["pairs"] = sorted(({"practice": _value(URIRef(p), names),
+                             "others": [_value(URIRef(o), names) for o in sorted(os)]} for p, os in by.items()),
+                           key=lambda x: x["practice"]["label"].lower())
+    data["pairs_title"] = _("Enablers used against it") if other == "enabler" else _("Barriers faced by these practices")
+
+
+def _edition(iri, data, lang):
+    from flask_babel import gettext as _
+    cities = [r["c"] for r in get_store().query(EDITION_CITIES, bindings={"s": iri})]
+    _section(data, _("Participating cities"), _links(cities, lang))
+
+
+def _org(iri, data, lang):
+    from flask_babel import gettext as _
+    events = [r["e"] for r in get_store().query(ORG_EVENTS, bindings={"s": iri})]
+    if events:
+        _section(data, _("Learning meetings organised"), _links(events, lang))
+
+
+def _event(iri, data, lang):
+    from flask_babel import gettext as _
+    store = get_store()
+    practices = [r["p"] for r in store.query(EVENT_PRACTICES, bindings={"s": iri})]
+    cities = [r["c"] for r in store.query(EVENT_CITIES, bindings={"s": iri})]
+    if cities:
+        _section(data, _("Participating cities"), _links(cities, lang))
+    if practices and "practices" not in data:
+        _section(data, _("Practices presented"), _links(practices, lang))
+
+
+SECTIONS = {
+    "practice": _practice,
+    "city": _city,
+    "barrier": lambda iri, data, lang: _facing(iri, data, lang, "reportsBarrier", "enabler"),
+    "enabler": lambda iri, data, lang: _facing(iri, data, lang, "reportsEnabler", "barrier"),
+    "edition": _edition,
+    "org": _org,
+    "event": _event,
+}

@@ -1,0 +1,107 @@
+"""Languages of the browse UI: English, French and Spanish.
+
+UI strings come from gettext catalogues (``app/translations/{fr,es}/LC_MESSAGES/messages.po``) through
+Flask-Babel. Only the ``.po`` sources are kept in the repository; they are compiled to ``.mo`` when the app
+starts, into a cache folder keyed by their content, so a fresh checkout needs no build step.
+
+The language of a request is, in order: ``?lang=`` (remembered in a cookie), the cookie, the browser's
+``Accept-Language``, the ``DEFAULT_LANGUAGE`` setting. Data labels follow the same language with a fallback to
+English, then to a literal without language, then to any (:func:`pick_label`).
+"""
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, g, has_request_context, request
+from flask_babel import Babel
+
+LANGUAGES = ("en", "fr", "es")
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+COOKIE = "sckg_lang"
+SOURCE_DIR = Path(__file__).resolve().parent / "translations"
+
+
+def compile_catalogues(source: Path = SOURCE_DIR) -> Path:
+    """Compile every ``.po`` under ``source`` into a cache folder and return that folder.
+
+    The folder name carries a hash of the sources, so edited catalogues are recompiled and stale ones
+    never served.
+
+    :raises OSError: when the cache folder cannot be written.
+    """
+    pos = sorted(source.glob("*/LC_MESSAGES/*.po"))
+    digest = hashlib.sha256()
+    for po in pos:
+        digest.update(str(po.relative_to(source)).encode())
+        digest.update(po.read_bytes())
+    target = Path(tempfile.gettempdir()) / f"sckg-translations-{digest.hexdigest()[:16]}"
+    for po in pos:
+        mo = target / po.relative_to(source).with_suffix(".mo")
+        if mo.exists():
+            continue
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=po.parent.parent.name)
+        tmp = mo.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            write_mo(f, catalog)
+        tmp.replace(mo)
+    return target
+
+
+def current_language() -> str:
+    """The language of the current request (cached on ``g``)."""
+    lang = getattr(g, "sckg_lang", None)
+    if lang:
+        return lang
+    from flask import current_app
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        lang = asked
+    elif request.cookies.get(COOKIE) in LANGUAGES:
+        lang = request.cookies[COOKIE]
+    else:
+        lang = request.accept_languages.best_match(LANGUAGES) or current_app.config.get("DEFAULT_LANGUAGE", "en")
+    if lang not in LANGUAGES:
+        lang = "en"
+    g.sckg_lang = lang
+    return lang
+
+
+def remember_language(response):
+    """After a request with ``?lang=xx``, keep the choice in a cookie for a year."""
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
+        response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def pick_label(literals: Iterable, lang: str) -> str | None:
+    """The best literal for ``lang``: that language, then English, then no language, then any (sorted)."""
+    by_lang: dict[str, list[str]] = {}
+    for lit in literals:
+        key = (getattr(lit, "language", None) or "").lower()
+        by_lang.setdefault(key.split("-")[0], []).append(str(lit))
+    for key in (lang, "en", ""):
+        if by_lang.get(key):
+            return sorted(by_lang[key])[0]
+    for key in sorted(by_lang):
+        return sorted(by_lang[key])[0]
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Compile the catalogues and install Flask-Babel with SCKG's language choice."""
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogues())
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    Babel(app, locale_selector=current_language)
+    app.after_request(remember_language)
+
+    @app.context_processor
+    def _languages():
+        return {"languages": LANGUAGE_NAMES, "lang": current_language() if has_request_context() else "en"}
