@@ -24,6 +24,21 @@ def resource_packages():
     return packages, dirs
 
 
+def copy_vendor_files():
+    """Copy the front-end files named in app/static/vendor.json from node_modules/ (after ``npm ci``) into
+    app/static/vendor/, so that a regular install serves them too; without them the pages are plainer."""
+    import json
+    import shutil
+    wanted = json.loads((ROOT / "app" / "static" / "vendor.json").read_text())
+    target = ROOT / "app" / "static" / "vendor"
+    for name, source in wanted.items():
+        path = ROOT / "node_modules" / source
+        if path.is_file():
+            target.mkdir(exist_ok=True)
+            shutil.copyfile(path, target / name)
+
+
+copy_vendor_files()
 packages, package_dir = resource_packages()
 setup(
     packages=find_packages(include=["app", "app.*", "ingest", "ingest.*"]) + packages,

@@ -22,11 +22,8 @@ CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 's
        "form-action 'self'")
 ROOT = Path(__file__).resolve().parent.parent
 #: vendor files the pages may load: public name -> path inside an npm package
-VENDOR = {
-    "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
-    "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
-    "land-110m.json": "world-atlas/land-110m.json",
-}
+#: front-end files from npm: name under /vendor/ → path in node_modules (setup.py copies them at install)
+VENDOR: dict[str, str] = json.loads((Path(__file__).resolve().parent / "static" / "vendor.json").read_text())
 _MAX_CACHED = 2000
 _pages: OrderedDict = OrderedDict()
 _lock = threading.Lock()

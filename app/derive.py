@@ -17,6 +17,7 @@ STEPS: list[tuple[str, str]] = [
     ("related", "app.related:refresh"),
     ("search", "app.search:refresh"),
     ("dumps", "app.discovery:write_dumps"),
+    ("browse-index", "app.browse_index:refresh"),
 ]
 
 
