@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-import pyoxigraph as ox
 
 _TOKEN = re.compile(r'''
     (?P<comment>\#[^\n]*)

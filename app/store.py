@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import IO, Protocol, Union, runtime_checkable
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
 from app.disk import DiskCatalog
 from app.sparql_text import bind_values, touched_graphs
 from ingest.errors import InputError, QuerySyntaxError, StoreError
+from ingest.terms import to_ox, to_rdflib  # noqa: F401 (part of this module's interface)
 
 Row = dict[str, Node]
 QueryResult = Union[list[Row], bool, Graph]
@@ -60,45 +61,7 @@ def rdf_format(name_or_media_type: str) -> ox.RdfFormat:
     return fmt
 
 
-# --- terms: pyoxigraph <-> rdflib ---------------------------------------------------------------
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 STAGING_PREFIX = "urn:sckg:staging:"
-
-
-def to_rdflib(term) -> Node | None:
-    """Convert a pyoxigraph term to the rdflib term model SCKG uses above the store."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.DefaultGraph):
-        return None
-    raise StoreError(f"unsupported term in a result: {term!r}")
-
-
-def to_ox(term: Node):
-    """Convert an rdflib term (or a plain IRI string) to a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, str):
-        return ox.NamedNode(term)
-    raise TypeError(f"cannot convert {term!r} to an RDF term")
 
 
 def _triples_of(data: RdfData) -> Iterator[ox.Triple]:

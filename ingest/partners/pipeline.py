@@ -23,6 +23,7 @@ from ingest.partners.reconcile import CountryCodes, Reconciler, sckg_cities
 from ingest.partners.records import build_records
 from ingest.partners.report import PartnerReport, match_entry
 from ingest.partners.sssom import read_sssom
+from ingest.terms import to_ox
 from ingest.partners.tables import read_table, sniff_format
 
 
@@ -33,21 +34,9 @@ def linkset_graph(partner: str, dataset: str) -> str:
     return graph_iri(f"linkset/{partner}/{dataset}")
 
 
-def _ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"partner data holds no blank nodes: {term!r}")
-
-
 def _nt(triples) -> str:
     """N-Triples of rdflib triples, written by pyoxigraph's serializer (escaping done by the engine)."""
-    data = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples]
+    data = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]
     return (ox.serialize(data, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
