@@ -1,0 +1,232 @@
+"""The measurements of bench/run.py, one function per table section.
+
+``python bench/measure.py rss DIR replica|disk`` is the child process that measures the memory peak of
+opening a store and answering the query library (the peak RSS of a process only grows, so each store
+kind is measured in a process of its own).
+"""
+from __future__ import annotations
+
+import csv
+import gc
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pyoxigraph as ox  # noqa: E402
+from rdflib import URIRef  # noqa: E402
+
+from app.remote import RemoteStore  # noqa: E402
+from app.store import OxigraphStore  # noqa: E402
+from bench import engines  # noqa: E402
+from tests.oxigraph_server import OxigraphServer  # noqa: E402
+
+STUDY = "https://w3id.org/sckg/graph/study"
+ID = "https://w3id.org/sckg/id/"
+SYNTHETIC = {"city": "city/city-0", "barrier": "barrier/barrier-0", "enabler": "enabler/enabler-0",
+             "practice": "practice/practice-0", "org": "org/org-0", "event": "event/event-0"}
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 2**20
+
+
+def _fresh(path: Path) -> Path:
+    import shutil
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def ingest(study: Path, work: Path, reps: int, *, remote: bool = True) -> dict:
+    """Seconds to load the study graph: raw bulk_load (anchor), OxigraphStore.replace_graph, RemoteStore."""
+    n = sum(1 for _ in open(study, "rb"))
+    raw, sckg, rem = [], [], []
+    for _ in range(reps):
+        d = _fresh(work / "raw")
+        t0 = time.perf_counter()
+        s = ox.Store(str(d))
+        s.bulk_load(path=str(study), format=ox.RdfFormat.N_QUADS)
+        s.flush()
+        raw.append(time.perf_counter() - t0)
+        del s
+        gc.collect()
+        d = _fresh(work / "sckg")
+        t0 = time.perf_counter()
+        store = OxigraphStore(d)
+        store.replace_graph(STUDY, (study.read_bytes(), "nquads"))
+        store.close()
+        sckg.append(time.perf_counter() - t0)
+        del store
+        gc.collect()
+        if remote:
+            with OxigraphServer(_fresh(work / "remote-ingest")) as server:
+                rs = RemoteStore(server.query_url, server.update_url, server.store_url, progress=False)
+                t0 = time.perf_counter()
+                rs.replace_graph(STUDY, (study.read_bytes(), "nquads"))
+                rem.append(time.perf_counter() - t0)
+                rs.close()
+    out = {"triples": n, "raw_s": statistics.median(raw), "sckg_s": statistics.median(sckg),
+           "raw_runs": raw, "sckg_runs": sckg, "sckg_dir": work / "sckg"}
+    out["raw_tps"], out["sckg_tps"] = n / out["raw_s"], n / out["sckg_s"]
+    if rem:
+        out["remote_s"] = statistics.median(rem)
+        out["remote_runs"] = rem
+        out["remote_tps"] = n / out["remote_s"]
+    return out
+
+
+def csv_pipeline(reps: int) -> dict:
+    """Rows per second of the study pipeline (read → map → validate → link) against reading the CSV files."""
+    from ingest.pipeline import build_study, study_files
+    from ingest.resources import study_dir
+    files = study_files(study_dir())
+    rows = 0
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        rows = 0
+        for path in files.values():
+            with open(path, newline="", encoding="utf-8") as f:
+                rows += sum(1 for _ in csv.DictReader(f))
+    anchor = (time.perf_counter() - t0) / reps
+    runs, steps = [], {}
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        _, report = build_study(files, progress=False)
+        runs.append(time.perf_counter() - t0)
+        steps = dict(getattr(report, "seconds", {}) or {})
+    seconds = statistics.median(runs)
+    return {"rows": rows, "seconds": seconds, "runs": runs, "steps": steps, "rows_per_s": rows / seconds,
+            "anchor_rows_per_s": rows / max(anchor, 1e-9)}
+
+
+def complete(sckg_dir: Path, vocab: Path, work: Path):
+    """Add the ontology and vocabularies, derive, dump everything; returns (dump, derive info, open s, store)."""
+    from app import derive
+    from app.config import defaults
+    store = OxigraphStore(sckg_dir)
+    try:
+        from ingest.namespaces import GRAPHS
+        from ingest.pipeline import ontology_files
+        from ingest.resources import resource_dir
+        from ingest.validate import parse_turtle_files
+        onto, vocabs = ontology_files(resource_dir("ontology"))
+        store.replace_graph(GRAPHS["ontology"], parse_turtle_files(onto, "ontology"))
+        store.replace_graph(GRAPHS["vocab"], parse_turtle_files(vocabs, "ontology"))
+    except ImportError:  # no ontology loader: the generator's own labels
+        store.add_to_graph("https://w3id.org/sckg/graph/vocab", (vocab.read_bytes(), "nquads"))
+    config = {**defaults(), "INDEX_PATH": str(work / "search.sqlite"), "DUMPS_DIR": str(work / "dumps")}
+    info = derive.refresh(store, config, only=["inferred", "related"])
+    full = work / "full.nq"
+    with open(full, "wb") as f:
+        store.dump(f, "nquads")
+    store.close()
+    del store
+    gc.collect()
+    t0 = time.perf_counter()
+    store = OxigraphStore(sckg_dir)
+    return full, info, time.perf_counter() - t0, store
+
+
+def synthetic_queries(pattern: str | None, skip: str | None = None):
+    """The query library with default parameters pointed at IRIs the generated data has."""
+    out = []
+    for name, text, bindings in engines.library(pattern, skip):
+        fixed = {}
+        for k, v in bindings.items():
+            s = str(v)
+            kind = s[len(ID):].split("/")[0] if s.startswith(ID) else None
+            fixed[k] = URIRef(ID + SYNTHETIC[kind]) if kind in SYNTHETIC else v
+        out.append((name, text, fixed))
+    return out
+
+
+def queries(sckg: OxigraphStore, full: Path, work: Path, args, result: dict) -> dict:
+    """Median ms of every library query on each engine, and summaries against the in-memory anchor."""
+    qs = synthetic_queries(args.queries, args.skip)
+    mem = ox.Store()
+    mem.bulk_load(path=str(full), format=ox.RdfFormat.N_QUADS)
+    disk_dir = _fresh(work / "disk")
+    disk = ox.Store(str(disk_dir))
+    disk.bulk_load(path=str(full), format=ox.RdfFormat.N_QUADS)
+    disk.flush()
+    sizes = {"disk_fresh_mb": _dir_mb(disk_dir)}
+    first = {"memory": engines.PyoxigraphEngine(mem), "embedded": engines.StoreEngine(sckg),
+             "disk-fresh": engines.PyoxigraphEngine(disk)}
+    if args.substitutions:
+        first["memory-substitutions"] = engines.PyoxigraphEngine(mem, substitutions=True)
+    times = engines.time_library(first, qs, args.repeat)
+    disk.optimize()
+    sizes["disk_optimized_mb"] = _dir_mb(disk_dir)
+    more = engines.time_library({"disk-optimized": engines.PyoxigraphEngine(disk)}, qs, args.repeat)
+    del first, disk  # the server below needs the folder's lock
+    gc.collect()
+    sckg.close()
+    if not args.no_remote:
+        try:
+            _servers(disk_dir, qs, args, result, more)
+        except (RuntimeError, OSError) as e:  # the table shows what could be measured
+            result["server_error"] = str(e)[:500]
+    for name, row in more.items():
+        times[name].update(row)
+    labels = ["memory", "embedded", "disk-fresh", "disk-optimized"] + ([] if args.no_remote else
+                                                                     ["serve-read-only", "remote"])
+    labels += ["memory-substitutions"] if args.substitutions else []
+    summary = {label: engines.summarise(times, label, "memory") for label in labels}
+    summary["memory"] = {"total_ms": round(sum(r["memory"] for r in times.values() if r["memory"] == r["memory"]), 1)}
+    return {"engines": labels, "times_ms": times, "summary": summary, "disk": sizes}
+
+
+def _servers(disk_dir: Path, qs, args, result: dict, more: dict) -> None:
+    """The library over ``oxigraph serve-read-only`` (HTTP) and through RemoteStore over ``oxigraph serve``."""
+    with OxigraphServer(disk_dir, read_only=True) as server:
+        http = engines.HttpEngine(server.query_url)
+        more_http = engines.time_library({"serve-read-only": http}, qs, args.repeat)
+        http.close()
+    with OxigraphServer(disk_dir) as server:
+        rs = RemoteStore(server.query_url, server.update_url, server.store_url, progress=False)
+        more_remote = engines.time_library({"remote": engines.StoreEngine(rs)}, qs, args.repeat)
+        result["server_rss_mb"] = _hwm_mb(server.process.pid)
+        rs.close()
+    for extra in (more_http, more_remote):
+        for name, row in extra.items():
+            more[name].update(row)
+
+
+def _hwm_mb(pid: int) -> float:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def memory(sckg_dir: Path, disk_dir: Path, skip: str | None = None) -> dict:
+    """Peak RSS of a process that opens the store and runs the library once; sizes on disk."""
+    def child(path, kind):
+        r = subprocess.run([sys.executable, __file__, "rss", str(path), kind, skip or ""], capture_output=True,
+                           text=True, check=True)
+        return float(r.stdout.strip().splitlines()[-1])
+    return {"embedded_rss_mb": child(sckg_dir, "replica"), "disk_rss_mb": child(disk_dir, "disk"),
+            "embedded_mb": _dir_mb(sckg_dir), "optimized_mb": _dir_mb(disk_dir)}
+
+
+def _rss_child(path: str, kind: str, skip: str) -> None:
+    store = OxigraphStore(path, replica=kind == "replica")
+    engine = engines.StoreEngine(store)
+    for _, text, bindings in synthetic_queries(None, skip):
+        try:
+            engine.run(text, bindings)
+        except Exception:  # noqa: BLE001 (the timing run reports query errors; here only memory counts)
+            pass
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == "rss":
+    _rss_child(sys.argv[2], sys.argv[3], sys.argv[4])

@@ -1,0 +1,188 @@
+"""SCKG's benchmark suite: one command, one table, one JSON file.
+
+    PYTHONPATH=. python bench/run.py                # sizes S and M
+    PYTHONPATH=. python bench/run.py --size L       # opt-in, ~10 M triples with partner observations
+
+For each size it generates seeded study-shaped data (bench/generate.py) and measures, as medians of
+repeated runs with a ratio to an anchor measured side by side in this process:
+
+* ingest: the study graph through SCKG's store path (``OxigraphStore.replace_graph``) and through a
+  ``RemoteStore`` over Oxigraph server, against raw ``pyoxigraph.Store.bulk_load`` of the same file on disk;
+  CSV rows per second of the study pipeline (ingest.pipeline) against reading the same CSV files;
+* derivation: the inferred graph and related practices (app.derive) on the loaded store;
+* queries: every file of queries/ on the embedded store (disk + in-memory replica), on on-disk pyoxigraph
+  without a replica (fresh, then after ``optimize()``), over ``oxigraph serve-read-only`` (HTTP) and through
+  ``RemoteStore`` over ``oxigraph serve``, each divided by pyoxigraph's in-memory store;
+* memory peak (a child process opening the store) and store size on disk.
+
+Results go to ``bench/results/run-<sizes>-<timestamp>.json``; bench/README.md shows a run.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pyoxigraph as ox  # noqa: E402
+
+from bench import measure  # noqa: E402
+from bench.generate import SIZES, generate  # noqa: E402
+
+STUDY = "https://w3id.org/sckg/graph/study"
+VOCAB = "https://w3id.org/sckg/graph/vocab"
+PARTNER = "https://w3id.org/sckg/graph/partner/bench/indicators"
+
+
+def write_data(work: Path, size: str, seed: int) -> dict[str, Path]:
+    """The size's files: study graph, partner graph (L), vocabulary; reused when already written."""
+    n, observations = SIZES[size]
+    files = {"study": work / f"{size}-{seed}-study.nq", "vocab": work / f"{size}-{seed}-vocab.nq"}
+    if not files["study"].exists():
+        with open(files["study"], "w", encoding="utf-8") as out:
+            out.writelines(generate(n, seed=seed, observations=observations, vocab=False))
+    if not files["vocab"].exists():
+        with open(files["vocab"], "w", encoding="utf-8") as out:
+            out.writelines(line for line in generate(0, seed=seed) if line.rstrip().endswith(f"<{VOCAB}> ."))
+    return files
+
+
+def bench_size(size: str, args, work: Path) -> dict:
+    files = write_data(work, size, args.seed)
+    triples = sum(1 for _ in open(files["study"], "rb"))
+    print(f"[{size}] {triples} triples in {files['study']}", file=sys.stderr)
+    reps = args.ingest_repeat or (3 if size == "S" else 1)
+    out: dict = {"size": size, "practices": SIZES[size][0], "triples": triples, "ingest_repeat": reps}
+    remote_ingest = not args.no_remote and triples <= args.remote_ingest_max
+    out["ingest"] = measure.ingest(files["study"], work / size, reps, remote=remote_ingest)
+    out["csv"] = measure.csv_pipeline(args.csv_repeat)
+    sckg_dir = out["ingest"].pop("sckg_dir")
+    full, out["derive"], out["open_s"], sckg = measure.complete(sckg_dir, files["vocab"], work / size)
+    out["queries"] = measure.queries(sckg, full, work / size, args, out)
+    del sckg
+    out["memory"] = measure.memory(sckg_dir, work / size / "disk", args.skip)
+    gc.collect()
+    return out
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor())
+    mem = next((int(line.split()[1]) // 1024 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    nproc = int(subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or 0)
+    return {"cpu": cpu, "nproc": nproc, "memory_mb": mem, "python": platform.python_version(),
+            "pyoxigraph": ox.__version__ if hasattr(ox, "__version__") else "?"}
+
+
+def table(results: list[dict]) -> str:
+    rows = [("size", "measure", "value", "anchor", "ratio")]
+    for r in results:
+        s = r["size"]
+        ing = r["ingest"]
+        rows.append((s, f"RDF ingest, replace_graph (embedded), {r['triples']} triples",
+                     f"{ing['sckg_tps']:,.0f} t/s", f"bulk_load {ing['raw_tps']:,.0f} t/s",
+                     f"{ing['sckg_tps'] / ing['raw_tps']:.2f}x"))
+        if "remote_tps" in ing:
+            rows.append((s, "RDF ingest, RemoteStore -> oxigraph serve (GSP chunks)", f"{ing['remote_tps']:,.0f} t/s",
+                         f"bulk_load {ing['raw_tps']:,.0f} t/s", f"{ing['remote_tps'] / ing['raw_tps']:.2f}x"))
+        c = r["csv"]
+        rows.append((s, f"CSV study pipeline ({c['rows']} rows, link {c['steps'].get('link', 0):.1f} s)",
+                     f"{c['rows_per_s']:,.0f} rows/s", f"csv read {c['anchor_rows_per_s']:,.0f} rows/s",
+                     f"{c['rows_per_s'] / c['anchor_rows_per_s']:.4f}x"))
+        for name, d in r["derive"].items():
+            rows.append((s, f"derive {name}", f"{d.get('seconds', 0):.2f} s", "-", "-"))
+        rows.append((s, "open embedded store (build replica)", f"{r['open_s']:.2f} s", "-", "-"))
+        q = r["queries"]
+        for label in q["engines"]:
+            summ = q["summary"].get(label)
+            if not summ or label == "memory":
+                continue
+            rows.append((s, f"queries: {label} ({summ['queries']} q, worst {summ['worst_query']})",
+                         f"{summ['total_ms']:,.1f} ms total", f"in-memory {q['summary']['memory']['total_ms']:,.1f} ms",
+                         f"geo {summ['geomean_ratio']:.2f}x / max {summ['worst_ratio']:.2f}x"))
+        e = q["summary"].get("embedded")
+        if e:
+            rows.append((s, f"slowest query on embedded: {e['slowest_query']}", f"{e['slowest_ms']:,.1f} ms", "-", "-"))
+        m = r["memory"]
+        rows.append((s, "peak RSS: open embedded store + run queries", f"{m['embedded_rss_mb']:,.0f} MB",
+                     f"no replica {m['disk_rss_mb']:,.0f} MB", f"{m['embedded_rss_mb'] / max(m['disk_rss_mb'], 1):.2f}x"))
+        rows.append((s, "store size on disk (embedded / optimized bulk load)", f"{m['embedded_mb']:,.0f} MB",
+                     f"{m['optimized_mb']:,.0f} MB", f"{m['embedded_mb'] / max(m['optimized_mb'], 0.01):.2f}x"))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
+    lines = [" | ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
+    lines.insert(1, "-|-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+OTHERS = {"endpoint": ["--size", "{size}"], "pages": [], "derive": ["--repeat", "1"]}
+
+
+def run_others(sizes: list[str]) -> dict[str, str]:
+    """The endpoint, page and derivation benchmarks (their own scripts), when present; their printed tables."""
+    out = {}
+    size = "M" if "M" in sizes else "S"
+    for name, extra in OTHERS.items():
+        script = ROOT / "bench" / f"{name}.py"
+        if not script.exists():
+            continue
+        cmd = [sys.executable, str(script)] + [a.format(size=size) for a in extra]
+        r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        out[name] = r.stdout if r.returncode == 0 else f"failed ({r.returncode}): {r.stderr[-2000:]}"
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="SCKG benchmark suite")
+    ap.add_argument("--size", action="append", choices=sorted(SIZES), help="S, M (default both), L (opt-in)")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--repeat", type=int, default=5, help="runs per query (median)")
+    ap.add_argument("--ingest-repeat", type=int, default=0, help="runs per ingest (default 3 at S, 1 beyond)")
+    ap.add_argument("--csv-repeat", type=int, default=3)
+    ap.add_argument("--queries", default=None, help="only the named queries containing this text")
+    ap.add_argument("--skip", default=None, help="leave out queries whose names contain one of these words "
+                    "(comma-separated), e.g. transferable: its pairwise comparison is quadratic")
+    ap.add_argument("--no-remote", action="store_true", help="skip the Oxigraph server measurements")
+    ap.add_argument("--remote-ingest-max", type=int, default=200_000,
+                    help="largest study graph (triples) also loaded through RemoteStore (slow: a MOVE at the end)")
+    ap.add_argument("--substitutions", action="store_true",
+                    help="also time pyoxigraph's substitutions (instead of VALUES) on the in-memory store")
+    ap.add_argument("--others", action="store_true",
+                    help="also run bench/endpoint.py, bench/pages.py and bench/derive.py and print their tables")
+    ap.add_argument("--work", default=None, help="folder for data and stores (default: a temporary one)")
+    ap.add_argument("--out", default=None, help="JSON file (default bench/results/run-…json)")
+    args = ap.parse_args(argv)
+    sizes = args.size or ["S", "M"]
+    work_ctx = tempfile.TemporaryDirectory(prefix="sckg-bench-") if args.work is None else None
+    work = Path(args.work or work_ctx.name)
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.strftime("%Y%m%dT%H%M%S")
+    results = [bench_size(s, args, work) for s in sizes]
+    report = {"machine": machine(), "started": started, "args": vars(args), "results": results,
+              "rss_mb_this_process": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+    out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"run-{'-'.join(sizes)}-{started}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+    if args.others:
+        report["others"] = run_others(sizes)
+    out.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+    print(table(results))
+    print(f"\nmachine: {report['machine']}\nJSON: {out}")
+    for name, text in report.get("others", {}).items():
+        print(f"\n== bench/{name}.py ==\n{text}")
+    if work_ctx is not None:
+        work_ctx.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""One contract, every store: the embedded OxigraphStore on disk and RemoteStore over a real Oxigraph server.
+
+Each test runs three times (``any_store``): embedded, remote uploading with the Graph Store Protocol, and
+remote uploading with SPARQL Update ``INSERT DATA``. Remote uploads use a tiny chunk size (7 triples) so
+that every replacement spans several requests, which is what atomicity has to survive.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import threading
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ingest.errors import QuerySyntaxError
+
+EX = "https://example.org/"
+G1, G2 = EX + "graph/one", EX + "graph/two"
+P, NAME, AGE = URIRef(EX + "p"), URIRef(EX + "name"), URIRef(EX + "age")
+HOSTILE = [
+    'say "hi"',
+    "two\nlines\r\nand a tab\t",
+    '} ; DROP ALL ; INSERT DATA { <a:b> <a:c> "x" } #',
+    '"""',
+    "back\\slash\\",
+    "ends with a quote\"",
+    "' ; DROP ALL",
+    "unicode: São Paulo, İzmir, 東京 🚲",
+]
+
+
+def ours(graphs: list[str]) -> list[str]:
+    """The test's graphs among a server's (a shared server such as Virtuoso holds its own system graphs)."""
+    return [g for g in graphs if g.startswith(EX)]
+
+
+def people(n: int, tag: str = "p") -> Graph:
+    g = Graph()
+    for i in range(n):
+        s = URIRef(f"{EX}{tag}/{i}")
+        g.add((s, NAME, Literal(f"{tag} {i}", lang="en")))
+        g.add((s, AGE, Literal(20 + i % 5)))
+    return g
+
+
+def test_select_with_bindings_of_every_term_kind(any_store):
+    any_store.replace_graph(G1, people(6))
+    rows = any_store.query("SELECT ?s WHERE { ?s ?p ?name }", {"name": Literal("p 3", lang="en")})
+    assert rows == [{"s": URIRef(EX + "p/3")}]
+    rows = any_store.query("SELECT ?name WHERE { ?s ?p ?name }", {"s": URIRef(EX + "p/2"), "p": NAME})
+    assert rows == [{"name": Literal("p 2", lang="en")}]
+    rows = any_store.query("SELECT ?s WHERE { ?s <https://example.org/age> ?a } ORDER BY ?s",
+                           {"a": Literal(22, datatype=XSD.integer)})
+    assert [r["s"] for r in rows] == [URIRef(EX + "p/2")]
+    assert any_store.query("SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal("p 3")}) == []  # no language: no match
+
+
+def test_bound_values_are_seen_by_filters_and_aggregates(any_store):
+    any_store.replace_graph(G1, people(10))
+    rows = any_store.query("SELECT (COUNT(?s) AS ?n) WHERE { ?s <https://example.org/age> ?a FILTER(?a >= ?min) }",
+                           {"min": Literal(23)})
+    assert rows == [{"n": Literal(4)}]  # ages 23, 24 for i = 3, 4, 8, 9
+    rows = any_store.query("SELECT ?a (COUNT(?s) AS ?n) WHERE { ?s <https://example.org/age> ?a ; ?p ?name } "
+                           "GROUP BY ?a ORDER BY ?a", {"p": NAME})
+    assert [(int(r["a"]), int(r["n"])) for r in rows] == [(20, 2), (21, 2), (22, 2), (23, 2), (24, 2)]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_literals_are_values_never_query_text(any_store, value):
+    g = people(2)
+    g.add((URIRef(EX + "evil"), NAME, Literal(value)))
+    any_store.replace_graph(G1, g)
+    rows = any_store.query("SELECT ?s WHERE { ?s ?p ?v }", {"v": Literal(value)})
+    assert rows == [{"s": URIRef(EX + "evil")}]
+    assert any_store.query("ASK { ?s ?p ?v }", {"v": Literal(value + "!")}) is False
+    built = any_store.query("CONSTRUCT { ?s ?p ?v } WHERE { ?s ?p ?v }", {"v": Literal(value)})
+    assert set(built) == {(URIRef(EX + "evil"), NAME, Literal(value))}
+    assert any_store.count(G1) == 5
+
+
+def test_ask_and_construct_answer_in_rdflib_terms(any_store):
+    any_store.replace_graph(G1, people(3))
+    assert any_store.query("ASK { ?s ?p ?o }") is True
+    assert any_store.query("ASK { ?s ?p ?o }", {"o": Literal("nobody")}) is False
+    g = any_store.query("CONSTRUCT { ?s <https://example.org/name> ?o } WHERE { ?s <https://example.org/name> ?o }")
+    assert isinstance(g, Graph) and set(g) == {t for t in people(3) if t[1] == NAME}
+    described = any_store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": URIRef(EX + "p/1")})
+    assert len(described) == 2
+
+
+def test_the_short_construct_form_takes_bindings(any_store):
+    any_store.replace_graph(G1, people(3))
+    short = any_store.query("CONSTRUCT WHERE { ?s <https://example.org/name> ?o }", {"s": URIRef(EX + "p/1")})
+    assert set(short) == {(URIRef(EX + "p/1"), NAME, Literal("p 1", lang="en"))}
+
+
+def test_serialized_answers_in_each_wire_format(any_store, request):
+    any_store.replace_graph(G1, people(2))
+    text = "SELECT ?name WHERE { ?s <https://example.org/name> ?name } ORDER BY ?name"
+    kind, body = any_store.query_serialized(text, "csv")
+    assert kind == "solutions" and list(csv.reader(io.StringIO(body.decode()))) == [["name"], ["p 0"], ["p 1"]]
+    kind, body = any_store.query_serialized(text, "tsv")
+    if request.node.callspec.params["any_store"] != "remote-extra":  # Virtuoso 7 writes TSV like CSV
+        assert body.decode().splitlines() == ["?name", '"p 0"@en', '"p 1"@en']
+    kind, body = any_store.query_serialized(text, "json")
+    assert [s["name"] for s in ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)] == [
+        ox.Literal("p 0", language="en"), ox.Literal("p 1", language="en")]
+    kind, body = any_store.query_serialized(text, "xml")
+    assert b"<literal xml:lang=\"en\">p 1</literal>" in body
+    kind, body = any_store.query_serialized("ASK { ?s ?p 'nothing' }", "json")
+    assert kind == "boolean" and b"false" in body
+    kind, body = any_store.query_serialized("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <%s> { ?s ?p ?o } }" % G1,
+                                            graph_format="ntriples")
+    assert kind == "graph" and len(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))) == 4
+
+
+def test_default_and_named_graphs_narrow_the_dataset(any_store):
+    any_store.replace_graph(G1, people(2, "a"))
+    any_store.replace_graph(G2, people(3, "b"))
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://example.org/')) }"
+    assert int(any_store.query(count)[0]["n"]) == 10  # the union of all graphs
+    assert int(any_store.query(count, default_graphs=[G2])[0]["n"]) == 6
+    rows = any_store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=[G1])
+    assert rows == [{"g": URIRef(G1)}]
+
+
+def test_graphs_count_add_drop_and_dump(any_store):
+    assert ours(any_store.graphs()) == []
+    before = any_store.count()
+    assert any_store.replace_graph(G1, people(4)) == 8
+    assert any_store.add_to_graph(G2, people(2, "x")) == 4
+    assert any_store.add_to_graph(G2, (b"<https://example.org/y> <https://example.org/p> \"y\" .", "ntriples")) == 1
+    assert ours(any_store.graphs()) == [G1, G2]
+    assert (any_store.count(G1), any_store.count(G2), any_store.count() - before) == (8, 5, 13)
+    out = io.BytesIO()
+    any_store.dump(out, "nquads")
+    quads = {q for q in ox.parse(out.getvalue(), format=ox.RdfFormat.N_QUADS) if q.graph_name.value.startswith(EX)}
+    assert len(quads) == 13 and {q.graph_name.value for q in quads} == {G1, G2}
+    out = io.BytesIO()
+    any_store.dump(out, "ntriples", graph=G1)
+    dumped = Graph().parse(data=out.getvalue().decode(), format="nt")
+    assert set(dumped) == set(people(4))
+    any_store.drop_graph(G1)
+    assert ours(any_store.graphs()) == [G2] and any_store.count(G1) == 0
+    any_store.drop_graph(G1)  # dropping a missing graph is not an error
+
+
+def test_replace_graph_from_bytes_and_pyoxigraph_triples(any_store):
+    data = b"@prefix ex: <https://example.org/> . ex:a ex:p 'one', 'two' ."
+    assert any_store.replace_graph(G1, (data, "turtle")) == 2
+    triples = [ox.Triple(ox.NamedNode(EX + "b"), ox.NamedNode(EX + "p"), ox.Literal(str(i))) for i in range(9)]
+    assert any_store.replace_graph(G1, triples) == 9
+    assert any_store.count(G1) == 9
+
+
+def test_every_write_bumps_the_generation(any_store):
+    g0 = any_store.generation
+    any_store.replace_graph(G1, people(2))
+    any_store.add_to_graph(G1, people(1, "z"))
+    any_store.update("INSERT DATA { GRAPH <https://example.org/graph/two> { <a:b> <a:c> 'd' } }")
+    any_store.drop_graph(G2)
+    assert any_store.generation == g0 + 4
+
+
+def test_syntax_errors_are_query_syntax_errors_and_write_nothing(any_store):
+    any_store.replace_graph(G1, people(2))
+    with pytest.raises(QuerySyntaxError):
+        any_store.query("SELEC ?x WHERE { ?x ?p ?o }")
+    with pytest.raises(QuerySyntaxError):
+        any_store.query("SELECT ?x WHERE { ?x ?p ?o")
+    with pytest.raises(QuerySyntaxError):
+        any_store.update("DROP ALL ; INSERT DATA { this is not sparql }")
+    assert any_store.count(G1) == 4
+
+
+def test_a_failed_replacement_leaves_the_old_graph_and_no_leftovers(any_store):
+    any_store.replace_graph(G1, people(5))
+
+    def broken():
+        for i, t in enumerate(people(30, "new")):
+            if i == 25:
+                raise ValueError("the source broke mid-way")
+            yield ox.Triple(ox.NamedNode(str(t[0])), ox.NamedNode(str(t[1])), ox.Literal(str(t[2])))
+    with pytest.raises(ValueError):
+        any_store.replace_graph(G1, broken())
+    assert ours(any_store.graphs()) == [G1]
+    every = any_store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", default_graphs=[])
+    assert [r["g"] for r in every if str(r["g"]).startswith(EX)] == [URIRef(G1)]
+    assert not [r for r in every if str(r["g"]).startswith("urn:sckg:")], "a staging graph was left behind"
+    rebuilt = any_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(G1)})
+    assert set(rebuilt) == set(people(5))
+
+
+def test_readers_see_the_old_graph_or_the_new_one_never_a_mix(any_store, request):
+    """A reader thread counts the graph, and the union of all graphs, while the graph is replaced, again and
+    again, by a 40- or a 70-triple version."""
+    if request.node.callspec.params["any_store"] == "remote-extra":
+        request.applymarker(pytest.mark.xfail(strict=False, reason="Virtuoso 7 runs DROP + MOVE as several "
+                                              "autocommitted statements; readers can catch the graph half moved"))
+    old, new = people(20, "old"), people(35, "new")
+    any_store.replace_graph(G1, old)
+    seen: list[int] = []
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    union = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://example.org/')) }"
+
+    def reader():
+        try:
+            while not stop.is_set():
+                seen.append(any_store.count(G1))
+                seen.append(int(any_store.query(union)[0]["n"]))  # the union default graph, staging hidden
+        except BaseException as e:  # reported below, in the test's own thread
+            errors.append(e)
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        for i in range(12):
+            any_store.replace_graph(G1, new if i % 2 == 0 else old)
+    finally:
+        stop.set()
+        t.join()
+    assert not errors, errors
+    assert seen and set(seen) <= {40, 70}
+    assert any_store.count(G1) == 40
+
+
+def test_only_the_embedded_store_offers_in_process_features(any_store):
+    assert any_store.custom_functions == {}
+    if any_store.embedded:
+        assert isinstance(any_store.read_store, ox.Store)
+    else:
+        assert not hasattr(any_store, "read_store")
+        with pytest.raises(AttributeError, match="no in-process pyoxigraph store"):
+            any_store.read_store
+
+
+def test_blank_nodes_survive_a_chunked_upload(any_store):
+    """A 15-item RDF list (30 triples between blank nodes) stays one list although chunks hold 7 triples."""
+    from rdflib import BNode
+    from rdflib.collection import Collection
+    from rdflib.compare import isomorphic
+    g = people(3)
+    head = BNode()
+    Collection(g, head, [Literal(i) for i in range(15)])
+    g.add((URIRef(EX + "list"), P, head))
+    any_store.replace_graph(G1, g)
+    back = any_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(G1)})
+    assert isomorphic(back, g)
+    items = any_store.query("SELECT (COUNT(?item) AS ?n) WHERE { <https://example.org/list> "
+                            "<https://example.org/p>/<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>*/"
+                            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ?item }")
+    assert int(items[0]["n"]) == 15
