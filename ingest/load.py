@@ -18,11 +18,15 @@ def _ntriples(graph: Graph) -> str:
 
 
 def replace_text(graphs: dict[str, Graph]) -> str:
-    """One SPARQL Update that replaces each named graph; terms are written by rdflib's N-Triples serializer."""
+    """One SPARQL Update that replaces each named graph; terms are written by rdflib's N-Triples serializer.
+
+    The triples go in an ``INSERT { … } WHERE { }`` template rather than ``INSERT DATA``: the same in SPARQL 1.1,
+    and accepted with blank nodes by every server (Virtuoso refuses blank nodes in ``INSERT DATA``).
+    """
     parts = [f"DROP SILENT GRAPH {URIRef(name).n3()}" for name in graphs]
     inserts = [f"GRAPH {URIRef(name).n3()} {{\n{_ntriples(g)}}}" for name, g in graphs.items() if len(g)]
     if inserts:
-        parts.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+        parts.append("INSERT {\n" + "\n".join(inserts) + "\n} WHERE { }")
     return " ;\n".join(parts)
 
 
