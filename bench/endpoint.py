@@ -7,7 +7,7 @@ answer cache never hits) and cached (the same text repeated; SCKG's cache is key
 write invalidates it). Printed: median latency and requests/s per server, and SCKG / Oxigraph ratios.
 Also measured in-process: what the killable query workers add to a light query (worker vs. direct call).
 
-    PYTHONPATH=. /work/venv/bin/python bench/endpoint.py [--size M|S] [--out bench/results/endpoint.json]
+    PYTHONPATH=. python bench/endpoint.py [--size M|S] [--out bench/results/endpoint.json]
 """
 from __future__ import annotations
 

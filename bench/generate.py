@@ -28,6 +28,8 @@ import random
 import sys
 from collections.abc import Iterator
 
+from ingest.concepts import AXIS_LABELS
+
 ID = "https://w3id.org/sckg/id/"
 SCKG = "https://w3id.org/sckg/ontology#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -49,14 +51,7 @@ PARTNER = "https://w3id.org/sckg/graph/partner/bench/indicators"
 SIZES = {"S": (460, False), "M": (46_000, False), "L": (140_000, True)}
 
 EDITIONS = [2012, 2017, 2019, 2021, 2023]
-AXES = {
-    "economy": ("Economy", "Économie", "Economía"),
-    "mobility": ("Mobility", "Mobilité", "Movilidad"),
-    "environment": ("Environment", "Environnement", "Medio ambiente"),
-    "people": ("People", "Citoyens", "Ciudadanía"),
-    "living": ("Living", "Qualité de vie", "Calidad de vida"),
-    "governance": ("Governance", "Gouvernance", "Gobernanza"),
-}
+AXES = AXIS_LABELS  # the six axes and their labels in en/fr/es
 REGIONS = {
     "africa": "Africa", "asia-pacific": "Asia-Pacific", "eurasia": "Eurasia", "europe": "Europe",
     "latin-america": "Latin America", "middle-east-west-asia": "Middle East and West Asia",
