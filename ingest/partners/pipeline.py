@@ -43,12 +43,12 @@ def _nt(triples) -> str:
 def replace_dataset(store, graph: str, linkset: str, cube, links, record: Graph) -> None:
     """Replace the partner graph, the linkset graph and the dataset's meta record in one update.
 
-    Every IRI in the text is one of our own constants written by rdflib's ``n3()``; data travel as
-    N-Triples (a subset of the SPARQL syntax) written by pyoxigraph.
+    The three graph IRIs are written by pyoxigraph, which refuses an invalid IRI; data travel as
+    N-Triples (a subset of the SPARQL syntax) written by pyoxigraph too, so no text is spliced raw.
 
     :raises StoreError: the store refused the write (nothing changed).
     """
-    g, ls, meta = URIRef(graph).n3(), URIRef(linkset).n3(), URIRef(GRAPHS["meta"]).n3()
+    g, ls, meta = (str(ox.NamedNode(iri)) for iri in (graph, linkset, GRAPHS["meta"]))
     text = (f"DROP SILENT GRAPH {g} ;\nDROP SILENT GRAPH {ls} ;\n"
             f"DELETE {{ GRAPH {meta} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {meta} {{ ?s ?p ?o "
             f"FILTER(?s IN ({g}, {ls}) || STRSTARTS(STR(?s), CONCAT(STR({g}), \"#\"))) }} }} ;\n"
