@@ -11,14 +11,13 @@ from app import browse_facets as facets
 from app.browse_terms import fallback_label, is_http, kind_of, labels, page_url, slug_of
 from app.errors import ResourceNotFound
 from app.i18n import pick_label
+from app.related import related_for
 from app.store import get_store
 from ingest.namespaces import GEO, OWL, RDF, SCKG
 
 P = "PREFIX sckg: <https://w3id.org/sckg/ontology#>\nPREFIX qb: <http://purl.org/linked-data/cube#>\n"
 OUT = "SELECT ?p ?o WHERE { ?s ?p ?o }"
 IN = "SELECT ?x ?p WHERE { ?x ?p ?s } LIMIT 2000"
-RELATED = P + """SELECT ?to ?score ?reason WHERE { ?r sckg:from ?s ; sckg:to ?to ; sckg:score ?score .
-  OPTIONAL { ?r sckg:reason ?reason } }"""
 ASSESSMENTS = P + """SELECT ?edition ?prop ?v WHERE { ?a sckg:city ?s ; sckg:edition ?edition .
   VALUES ?prop { sckg:reportsBarrier sckg:reportsEnabler } ?a ?prop ?v }"""
 CITY_EVENTS = P + "SELECT DISTINCT ?e WHERE { ?e sckg:participant ?s }"
@@ -123,19 +122,10 @@ def _section(data: dict, title: str, items: list[dict], notes: dict | None = Non
 
 
 def _practice(iri, data, lang):
-    rows = get_store().query(RELATED, bindings={"s": iri})
-    by: dict[str, dict] = {}
-    for r in rows:
-        item = by.setdefault(str(r["to"]), {"score": float(r["score"]), "reasons": []})
-        if "reason" in r:
-            item["reasons"].append(r["reason"])
-    names = labels(by, lang)
-    related = []
-    for to, item in sorted(by.items(), key=lambda kv: -kv[1]["score"])[:10]:
-        chosen = [str(x) for x in item["reasons"] if (x.language or "") == lang] or \
-                 [str(x) for x in item["reasons"] if (x.language or "en") == "en"]
-        related.append({**_value(URIRef(to), names), "score": item["score"], "reasons": sorted(chosen)})
-    data["related"] = related
+    found = related_for(get_store(), str(iri), lang)
+    names = {r["iri"]: r["label"] for r in found}
+    data["related"] = [{**_value(URIRef(r["iri"]), names), "score": r["score"], "reasons": r["reasons"]}
+                       for r in found]
 
 
 def _city(iri, data, lang):

@@ -30,7 +30,6 @@ from typing import Any
 import pyoxigraph as ox
 import snowballstemmer
 
-from app.related import select_rows
 from ingest.errors import StoreUnavailable
 
 TEXT_MATCH = "https://w3id.org/sckg/ontology#textMatch"
@@ -128,6 +127,21 @@ _STEMMER = _Stems()
 
 
 # --- building -----------------------------------------------------------------------------------------
+
+def select_rows(store, text: str) -> list[tuple]:
+    """Rows of a SELECT as tuples of (value, language) pairs, straight from the engine where embedded."""
+    if getattr(store, "embedded", False):
+        res = store.read_store.query(text, use_default_graph_as_union=True)
+        names = [v.value for v in res.variables]
+        out = []
+        for sol in res:
+            out.append(tuple((t.value, getattr(t, "language", None)) if t is not None else (None, None)
+                             for t in (sol[n] for n in names)))
+        return out
+    keys = re.search(r"SELECT\s+(?:DISTINCT\s+)?((?:\?\w+\s*)+)", text).group(1).replace("?", "").split()
+    return [tuple((str(row[k]), getattr(row[k], "language", None)) if k in row else (None, None) for k in keys)
+            for row in store.query(text)]
+
 
 def read_documents(store) -> list[tuple[str, str, dict, str, str, str]]:
     """(iri, kind, labels by language, title, body, stem) for every resource of interest, from one SELECT."""

@@ -12,6 +12,7 @@ readers see the old graph or the new one, never a mix (see docs/store.md for the
 """
 from __future__ import annotations
 
+import filecmp
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,14 +23,15 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from app.disk import DiskCatalog
+from app.disk import FILES, DiskCatalog
 from app.sparql_text import bind_values, touched_graphs
 from ingest.errors import InputError, QuerySyntaxError, StoreError
 from ingest.terms import to_ox, to_rdflib  # noqa: F401 (part of this module's interface)
 
 Row = dict[str, Node]
 QueryResult = Union[list[Row], bool, Graph]
-RdfData = Union[Graph, Iterable[ox.Triple], tuple[bytes, str]]
+#: a graph's content: an rdflib Graph, pyoxigraph triples, ``(bytes, syntax)``, or the Path of an N-Triples file
+RdfData = Union[Graph, Iterable[ox.Triple], tuple[bytes, str], Path]
 
 #: media types of the RDF syntaxes pyoxigraph reads and writes, by short name
 RDF_FORMATS = {
@@ -68,10 +70,11 @@ def _triples_of(data: RdfData) -> Iterator[ox.Triple]:
     if isinstance(data, Graph):
         for s, p, o in data:
             yield ox.Triple(to_ox(s), to_ox(p), to_ox(o))
-    elif isinstance(data, tuple):
-        payload, fmt = data
+    elif isinstance(data, (tuple, Path)):
+        payload, fmt = data if isinstance(data, tuple) else (None, "ntriples")
+        source = {"path": str(data)} if payload is None else {"input": payload}
         try:
-            for quad in ox.parse(payload, format=rdf_format(fmt)):
+            for quad in ox.parse(**source, format=rdf_format(fmt)):
                 yield ox.Triple(quad.subject, quad.predicate, quad.object)
         except (SyntaxError, ValueError) as e:
             raise InputError(f"{fmt} data", None, str(e)) from e
@@ -162,7 +165,7 @@ class OxigraphStore:
                 self._mem = ox.Store()
             elif replica:
                 self.path.mkdir(parents=True, exist_ok=True)
-                self._catalog = DiskCatalog(ox.Store(str(self.path)))
+                self._catalog = DiskCatalog(ox.Store(str(self.path)), self.path / FILES)
                 self._mem = ox.Store()
                 self._catalog.copy_into(self._mem)
             else:  # reads straight from disk (for comparison in benchmarks)
@@ -318,8 +321,7 @@ class OxigraphStore:
             self._mem.clear_graph(term) if name is None else self._mem.remove_graph(term)
             physical = self._catalog.pointers.get(name)
             if physical is not None:
-                self._mem.extend(ox.Quad(q.subject, q.predicate, q.object, term)
-                                 for q in self._catalog.disk.quads_for_pattern(None, None, None, physical))
+                self._catalog.load_into(self._mem, name, physical)
 
     def update(self, text: str) -> None:
         """Run a SPARQL Update as one transaction; readers see the data before it or after it.
@@ -330,35 +332,76 @@ class OxigraphStore:
         self._write(lambda s: s.update(text), touched_graphs(text))
 
     def replace_graph(self, name: str, data: RdfData) -> int:
-        """Replace one named graph in one transaction; readers see the old graph or the new one.
+        """Replace one named graph; readers see the old graph or the new one.
 
+        Content in a serialized syntax is parsed by the engine. An N-Triples file (a ``Path``) goes straight
+        into the graph when the graph is empty, and otherwise as the difference from what the graph holds
+        (one ``DELETE DATA`` + ``INSERT DATA`` update): a derived graph that barely changed costs a comparison
+        of lines, not a rewrite. Anything else is staged in a hidden graph and swapped in with one update.
         Returns the number of triples now in the graph.
+
+        :raises InputError: the data does not parse (nothing was written).
         """
-        staging = ox.NamedNode(STAGING_PREFIX + uuid.uuid4().hex)
-        serialized = isinstance(data, tuple) and not rdf_format(data[1]).supports_datasets
-
-        def apply(target: ox.Store) -> None:
-            # two transactions, each atomic: the new triples go to a staging graph readers do not see,
-            # then one update swaps it in; nothing is held twice in memory as text
-            self._staging.add(staging.value)
-            try:
-                if serialized:  # triples in a serialized syntax: parsed by the engine, no Python objects
-                    try:
-                        target.load(input=data[0], format=rdf_format(data[1]), to_graph=staging)
-                    except SyntaxError as e:
-                        raise InputError(f"{data[1]} data", None, str(e)) from e
-                else:
-                    target.extend(ox.Quad(t.subject, t.predicate, t.object, staging) for t in _from_source(data))
-                target.update(f"DROP SILENT GRAPH {ox.NamedNode(name)} ; "
-                              f"MOVE SILENT GRAPH {staging} TO GRAPH {ox.NamedNode(name)}")
-            finally:
-                if target.contains_named_graph(staging):
-                    target.remove_graph(staging)
-                self._staging.discard(staging.value)
-
-        contents = {name: data} if serialized else None
-        self._write(apply, {name}, contents)
+        if isinstance(data, Path):
+            self._write(lambda target: self._apply_file(target, name, data), {name}, {name: data})
+        else:
+            payload = data if isinstance(data, tuple) and not rdf_format(data[1]).supports_datasets else None
+            self._write(lambda target: self._stage_and_swap(target, name, payload or data),
+                        {name}, {name: payload} if payload else None)
         return self.count(name)
+
+    def _stage_and_swap(self, target: ox.Store, name: str, data: RdfData) -> None:
+        """Two transactions, each atomic: the new triples go to a staging graph readers do not see, then one
+        update swaps it in; serialized triples are parsed by the engine, with no Python objects."""
+        staging = ox.NamedNode(STAGING_PREFIX + uuid.uuid4().hex)
+        self._staging.add(staging.value)
+        try:
+            if isinstance(data, Path) or isinstance(data, tuple) and not rdf_format(data[1]).supports_datasets:
+                payload, fmt = data if isinstance(data, tuple) else (data.read_bytes(), "ntriples")
+                try:
+                    target.load(input=payload, format=rdf_format(fmt), to_graph=staging)
+                except SyntaxError as e:
+                    raise InputError(f"{fmt} data", None, str(e)) from e
+            else:
+                target.extend(ox.Quad(t.subject, t.predicate, t.object, staging) for t in _from_source(data))
+            target.update(f"DROP SILENT GRAPH {ox.NamedNode(name)} ; "
+                          f"MOVE SILENT GRAPH {staging} TO GRAPH {ox.NamedNode(name)}")
+        finally:
+            if target.contains_named_graph(staging):
+                target.remove_graph(staging)
+            self._staging.discard(staging.value)
+
+    def _apply_file(self, target: ox.Store, name: str, path: Path) -> None:
+        graph = ox.NamedNode(name)
+        if next(iter(target.quads_for_pattern(None, None, None, graph)), None) is None:
+            try:  # nothing to take away: one transactional load
+                target.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            except SyntaxError as e:
+                raise InputError(path.name, None, str(e)) from e
+            return
+        kept = self._catalog.file_of(name) if self._catalog is not None else None
+        if kept is not None:  # the graph's current version is a file: read it rather than the engine
+            if filecmp.cmp(kept, path, shallow=False):
+                return
+            old_text = kept.read_bytes()
+        else:
+            old_text = target.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        old = set(old_text.splitlines())
+        del old_text
+        new = set(path.read_bytes().splitlines())
+        removed, added = old - new, new - old
+        removed.discard(b"")
+        added.discard(b"")
+        if any(b"_:" in line for line in removed | added):  # blank nodes cannot be named in DELETE DATA
+            self._stage_and_swap(target, name, path)
+            return
+        parts = [f"{op} DATA {{ GRAPH {graph} {{\n" + b"\n".join(lines).decode("utf-8") + "\n} }"
+                 for op, lines in (("DELETE", removed), ("INSERT", added)) if lines]
+        if parts:
+            try:
+                target.update(" ;\n".join(parts))
+            except SyntaxError as e:
+                raise InputError(path.name, None, str(e)) from e
 
     def add_to_graph(self, name: str, data: RdfData) -> int:
         """Add triples to a named graph in one transaction; returns how many were given."""
@@ -369,6 +412,12 @@ class OxigraphStore:
 
     def drop_graph(self, name: str) -> None:
         self._write(lambda s: s.update(f"DROP SILENT GRAPH {ox.NamedNode(name)}"), {name}, {name: None})
+
+    @property
+    def scratch_dir(self) -> Path | None:
+        """A folder on the store's disk for files about to be handed to :meth:`replace_graph` (so keeping
+        them is a hard link, not a copy); None for an in-memory store."""
+        return self._catalog.files if self._catalog is not None else None
 
     def optimize(self) -> None:
         """Compact the on-disk store (after bulk loads)."""

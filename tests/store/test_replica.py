@@ -121,3 +121,24 @@ def test_updates_naming_any_graph_are_durable(tmp_path):
     assert again.count(G) == 2
     assert again.query("ASK { GRAPH ?g { <https://example.org/s/0> ?p ?o } }") is False
     assert again.query("ASK { <https://example.org/d> ?p 'default graph' }") is True
+
+
+def test_a_graph_given_as_a_file_is_kept_as_that_file_and_survives_a_reopen(tmp_path):
+    from app.disk import FILES
+    s = OxigraphStore(tmp_path / "db")
+    (tmp_path / "a.nt").write_text(_graph(4, "a").serialize(format="nt"), encoding="utf-8")
+    (tmp_path / "b.nt").write_text(_graph(2, "b").serialize(format="nt"), encoding="utf-8")
+    s.replace_graph(G, tmp_path / "a.nt")
+    s.replace_graph(G, tmp_path / "b.nt")
+    (tmp_path / "db" / FILES / "leftover.nt").write_text("not a graph of this store")
+    s.close()
+    del s
+    again = OxigraphStore(tmp_path / "db")
+    assert again.count(G) == 2
+    assert {r["o"] for r in again.query("SELECT ?o WHERE { ?s ?p ?o }")} == {Literal("b0", lang="en"),
+                                                                            Literal("b1", lang="en")}
+    kept = list((tmp_path / "db" / FILES).iterdir())  # the old version and the stray file are gone
+    assert len(kept) == 1 and kept[0].read_bytes().count(b"\n") == 2
+    again.replace_graph(G, _graph(3, "c"))  # a later write of another kind replaces the file
+    again.close()
+    assert OxigraphStore(tmp_path / "db").count(G) == 3

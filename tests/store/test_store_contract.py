@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import threading
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from ingest.errors import QuerySyntaxError
+from ingest.errors import InputError, QuerySyntaxError
 
 EX = "https://example.org/"
 G1, G2 = EX + "graph/one", EX + "graph/two"
@@ -194,13 +195,44 @@ def test_a_failed_replacement_leaves_the_old_graph_and_no_leftovers(any_store):
     assert set(rebuilt) == set(people(5))
 
 
-def test_readers_see_the_old_graph_or_the_new_one_never_a_mix(any_store, request):
+def as_file(g: Graph, path) -> Path:
+    path.write_text(g.serialize(format="nt"), encoding="utf-8")
+    return path
+
+
+def test_replace_graph_from_an_ntriples_file_keeps_only_the_new_content(any_store, tmp_path):
+    first = as_file(people(6), tmp_path / "first.nt")
+    assert any_store.replace_graph(G1, first) == 12
+    overlapping = people(4) + people(3, "q")  # two thirds the same: the embedded store applies the difference
+    assert any_store.replace_graph(G1, as_file(overlapping, tmp_path / "second.nt")) == 14
+    got = any_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(G1)})
+    assert set(got) == set(overlapping)
+    assert any_store.replace_graph(G1, as_file(overlapping, tmp_path / "same.nt")) == 14  # nothing to change
+
+
+def test_a_broken_or_blank_node_file_is_handled_whole(any_store, tmp_path):
+    any_store.replace_graph(G1, as_file(people(3), tmp_path / "ok.nt"))
+    broken = tmp_path / "broken.nt"
+    broken.write_text(people(2).serialize(format="nt") + "<https://example.org/a> <https://example.org/p> \"no end .\n")
+    with pytest.raises(InputError):
+        any_store.replace_graph(G1, broken)
+    assert any_store.count(G1) == 6
+    bnodes = tmp_path / "bnodes.nt"
+    bnodes.write_text("_:x <https://example.org/p> \"1\" .\n_:x <https://example.org/q> _:y .\n")
+    assert any_store.replace_graph(G1, bnodes) == 2
+    assert len({r["s"] for r in any_store.query("SELECT ?s WHERE { ?s ?p ?o }", default_graphs=[G1])}) == 1
+
+
+@pytest.mark.parametrize("source", ["triples", "file"])
+def test_readers_see_the_old_graph_or_the_new_one_never_a_mix(any_store, request, source, tmp_path):
     """A reader thread counts the graph, and the union of all graphs, while the graph is replaced, again and
-    again, by a 40- or a 70-triple version."""
+    again, by a 40- or a 70-triple version (given as triples, or as N-Triples files)."""
     if request.node.callspec.params["any_store"] == "remote-extra":
         request.applymarker(pytest.mark.xfail(strict=False, reason="Virtuoso 7 runs DROP + MOVE as several "
                                               "autocommitted statements; readers can catch the graph half moved"))
     old, new = people(20, "old"), people(35, "new")
+    if source == "file":
+        old, new = as_file(old, tmp_path / "old.nt"), as_file(new, tmp_path / "new.nt")
     any_store.replace_graph(G1, old)
     seen: list[int] = []
     stop = threading.Event()

@@ -1,0 +1,115 @@
+"""The related-practices graph as N-Triples: written straight from the ranking, in slices across the cores.
+
+Every IRI written comes from the store or from the configured base, so none needs escaping; the lines are
+in the form the engine itself writes (``"0.05"^^xsd:decimal``, not ``"0.0500"``), so an unchanged graph
+compares equal to the one in the store line by line and costs no write (see ``OxigraphStore.replace_graph``).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import traceback
+from pathlib import Path
+from typing import IO
+
+from app.related import named
+from ingest.namespaces import DEFAULT_BASE, SCKG
+
+#: from this many practices on, ranking is split across the cores
+PARALLEL_FROM = 5000
+_S = str(SCKG)
+
+
+def _decimal(score: float) -> str:
+    """A score to four places in the canonical form the engine writes (``0.05``, ``2``)."""
+    return f"{score:.4f}".rstrip("0").rstrip(".")
+
+
+def _slug(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def write_ntriples(out: IO[str], practices, held, kinds_iris, tops, base: str = DEFAULT_BASE) -> tuple[int, int]:
+    """Write the related-practices triples for ``tops`` — ``(practice index, its top-k)`` pairs — as N-Triples
+    in the form the engine writes them (so an unchanged graph compares equal line by line). Every IRI comes
+    from the store or from ``base``, so none needs escaping. Returns ``(pairs, triples)`` written."""
+    s = _S
+    related, typed = f"<{s}relatedPractice>", f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{s}Relatedness>"
+    p_from, p_to, p_score, p_shared = (f"<{s}{name}>" for name in ("from", "to", "score", "sharedFeature"))
+    decimal = "^^<http://www.w3.org/2001/XMLSchema#decimal>"
+    nodes = [f"<{p}>" for p in practices]
+    slugs = [_slug(p) for p in practices]
+    feature_nodes = [f"<{iri}>" for _, iri in kinds_iris]
+    kinds = [k for k, _ in kinds_iris]
+    memo: dict[frozenset, str] = {}
+    pairs = written = 0
+    for i, top in tops:
+        src = nodes[i]
+        prefix = f"<{base}relatedness/{slugs[i]}--"
+        lines: list[str] = []
+        for score, j in top:
+            dst = nodes[j]
+            node = prefix + slugs[j] + ">"
+            shared = frozenset(held[i] & held[j])
+            objects = memo.get(shared)
+            if objects is None:
+                if len(memo) > 500_000:
+                    memo.clear()
+                objects = memo[shared] = "".join(
+                    f"{{n}} {p_shared} {feature_nodes[f]} .\n" for fs in named(shared, kinds).values() for f in fs)
+            lines.append(f"{src} {related} {dst} .\n{node} {typed} .\n{node} {p_from} {src} .\n"
+                         f"{node} {p_to} {dst} .\n{node} {p_score} \"{_decimal(score)}\"{decimal} .\n")
+            lines.append(objects.replace("{n}", node))
+            written += 5 + objects.count("\n")
+        pairs += len(top)
+        out.write("".join(lines))
+    return pairs, written
+
+
+def _write_slice(path: Path, practices, held, kinds_iris, index, lo: int, hi: int, base: str):
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        return write_ntriples(out, practices, held, kinds_iris, ((i, index.top(i)) for i in range(lo, hi)), base)
+
+
+def write_graph(path: Path, practices, held, kinds_iris, index, base: str = DEFAULT_BASE,
+                workers: int | None = None) -> tuple[int, int]:
+    """Rank every practice with ``index`` (an ``app.related.Index``) and write the graph to ``path``;
+    returns ``(pairs, triples)``.
+
+    From :data:`PARALLEL_FROM` practices on, the practices are split into one slice per core: forked
+    processes rank and write the later slices into part files while this one does the first, and the parts
+    are appended in order, so the file is the same as a single process writes.
+
+    :raises OSError: a part could not be written.
+    """
+    n = len(practices)
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if n >= PARALLEL_FROM and hasattr(os, "fork") else 1
+    bounds = [(n * w // workers, n * (w + 1) // workers) for w in range(workers)]
+    parts = [path.with_name(f"{path.name}.{w}") for w in range(workers)]
+    children = []
+    for w in range(1, workers):
+        pid = os.fork()
+        if pid == 0:  # the child: pure Python over inherited lists, then leave without any cleanup
+            code = 1
+            try:
+                pairs, triples = _write_slice(parts[w], practices, held, kinds_iris, index, *bounds[w], base)
+                parts[w].with_name(parts[w].name + ".count").write_text(f"{pairs} {triples}")
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        children.append(pid)
+    totals = [_write_slice(path, practices, held, kinds_iris, index, *bounds[0], base)]
+    failed = [w for w, pid in enumerate(children, 1) if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise OSError(f"the related practices of slice {failed[0]} could not be written")
+    with open(path, "ab") as out:
+        for part in parts[1:]:
+            with open(part, "rb") as f:
+                shutil.copyfileobj(f, out, 16 << 20)
+            totals.append(tuple(int(x) for x in part.with_name(part.name + ".count").read_text().split()))
+            part.unlink()
+            part.with_name(part.name + ".count").unlink()
+    return sum(t[0] for t in totals), sum(t[1] for t in totals)
