@@ -69,6 +69,9 @@ def serve(host, port, threads):
                                                          app.config["MAX_QUERY_BYTES"]) * 3)
     except OSError as e:
         raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+    executor = app.extensions.get("sckg.executor")
+    if executor is not None:
+        executor.warm()  # fork the query workers and touch the store's pages before the first client
     click.echo(f"SCKG serving on http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)")
     server.run()
 

@@ -9,6 +9,11 @@ an old snapshot: they are replaced on the next query (a worker busy with a query
 Forking happens only while holding the store's write lock (no write half-applied in the copy) and from a
 thread that is not inside the engine. Children never touch the disk store, close every inherited descriptor
 but their pipe, and leave with ``os._exit``.
+
+Reading the engine's in-memory store writes to the pages it reads (reference counts), so a fresh worker's
+first queries pay for copying those pages and run up to twice as slowly; :meth:`Executor.warm` therefore
+primes each new worker with one scan of all quads. SELECT answers are written by the engine's own writers
+even under the row cap (:func:`native_capped_solutions`).
 """
 from __future__ import annotations
 
@@ -26,7 +31,7 @@ from multiprocessing.connection import Pipe
 import pyoxigraph as ox
 
 from app.errors import BadRequest, QueryTimeout
-from app.results import capped_graph, capped_solutions
+from app.results import RESULT_FORMATS, capped_graph, capped_solutions
 from app.store import rdf_format
 
 
@@ -43,11 +48,18 @@ class Job:
     limit: int | None = None
 
 
+#: run by :meth:`Executor.warm` in every new worker: touches every quad once
+PRIME_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
 @dataclass(frozen=True)
 class Answer:
     kind: str  # solutions, boolean or graph
     body: bytes
     truncated: bool = False
+
+
+PRIME_JOB = Job(PRIME_QUERY, limit=1)
 
 
 def evaluate(store: ox.Store, job: Job, custom_functions: dict | None = None) -> Answer:
@@ -67,13 +79,77 @@ def evaluate(store: ox.Store, job: Job, custom_functions: dict | None = None) ->
         kwargs["custom_functions"] = custom_functions
     result = store.query(job.text, **kwargs)
     if isinstance(result, ox.QueryBoolean):
-        from app.results import RESULT_FORMATS
         return Answer("boolean", result.serialize(format=RESULT_FORMATS[job.result_format]) or b"")
     if isinstance(result, ox.QuerySolutions):
+        if job.limit is not None:
+            try:
+                body, truncated = native_capped_solutions(result, job.result_format, job.limit)
+                return Answer("solutions", body, truncated)
+            except _Unreadable:  # a term the TSV round trip cannot carry: write it in Python instead
+                result = store.query(job.text, **kwargs)
         body, truncated = capped_solutions(result, job.result_format, job.limit)
         return Answer("solutions", body, truncated)
     body, truncated = capped_graph(result, rdf_format(job.graph_format), job.limit)
     return Answer("graph", body, truncated)
+
+
+class _Enough(Exception):
+    """Raised by :class:`_RowSink` once it holds more rows than wanted (stops the engine's writer)."""
+
+
+class _Unreadable(Exception):
+    """The engine's TSV could not be read back."""
+
+
+class _RowSink:
+    """A binary writer for the engine's TSV results that counts lines (one per row, after a header line:
+    the TSV writer escapes line breaks inside terms) and stops the writer past ``limit`` rows."""
+
+    def __init__(self, limit: int):
+        self.parts: list[bytes] = []
+        self.lines, self.stop_after = 0, limit + 1
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.parts.append(data)
+        self.lines += data.count(b"\n")
+        if self.lines > self.stop_after:
+            raise _Enough
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def native_capped_solutions(result: ox.QuerySolutions, fmt: str, limit: int) -> tuple[bytes, bool]:
+    """Write at most ``limit`` solutions with the engine's own writers; returns (body, truncated).
+
+    The solutions go through the engine's TSV writer into a counting sink that stops it after ``limit + 1``
+    rows; the first ``limit`` rows are then read back by the engine's TSV parser and written in ``fmt``.
+    Both steps are native code, several times faster than writing the rows in Python.
+
+    :raises _Unreadable: the engine could not read its own TSV back (the caller writes the rows in Python).
+    """
+    sink = _RowSink(limit)
+    try:
+        result.serialize(sink, format=ox.QueryResultsFormat.TSV)
+    except Exception:  # the engine wraps what write() raised; anything else is an evaluation error
+        if sink.lines <= sink.stop_after:
+            raise
+    data = b"".join(sink.parts)
+    truncated = sink.lines > sink.stop_after
+    if truncated:  # keep the header line and the first ``limit`` rows
+        end = -1
+        for _ in range(limit + 1):
+            end = data.index(b"\n", end + 1)
+        data = data[: end + 1]
+    if fmt == "tsv":
+        return data, truncated
+    try:
+        rows = ox.parse_query_results(data, ox.QueryResultsFormat.TSV)
+    except (SyntaxError, ValueError) as e:
+        raise _Unreadable(str(e)) from None
+    return rows.serialize(format=RESULT_FORMATS[fmt]) or b"", truncated
 
 
 def _child_main(conn, store: ox.Store, custom_functions: dict, memory_mb: int) -> None:
@@ -129,7 +205,7 @@ class Executor:
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
         self._live: set[_Worker] = set()
-        self.forks = 0
+        self.forks = self.primed = 0
         self._finalizer = weakref.finalize(self, Executor._kill_all, self._live)
         atexit.register(self._finalizer)
 
@@ -219,14 +295,34 @@ class Executor:
                 self._idle.append(fresh)
             self._cond.notify()
 
-    def warm(self) -> None:
-        """Fork the workers now rather than on the first query."""
+    def warm(self, prime: bool = True) -> None:
+        """Fork the workers now rather than on the first query; with ``prime``, each first runs one scan of
+        all quads (within the timeout) so it takes its private copies of the pages that reading writes to
+        (engine reference counts) now, not during a client's first queries (which would run up to 2x slower).
+        Queries arriving meanwhile wait for a worker as usual."""
         with self._cond:
+            fresh = []
             while len(self._live) < self.size:
                 w = self._fork()
                 if w is None:
-                    return
-                self._idle.append(w)
+                    break
+                fresh.append(w)
+        if prime:
+            for w in fresh:
+                w.conn.send_bytes(pickle.dumps(PRIME_JOB, protocol=pickle.HIGHEST_PROTOCOL))
+            deadline = time.monotonic() + self.timeout
+            for w in fresh:
+                try:
+                    if w.conn.poll(max(0.0, deadline - time.monotonic())):
+                        w.conn.recv_bytes()
+                        self.primed += 1
+                        continue
+                except (EOFError, OSError):
+                    pass
+                self._replace(w)  # it could not finish the scan in time: an unprimed worker instead
+        with self._cond:
+            self._idle.extend(w for w in fresh if w in self._live)
+            self._cond.notify_all()
 
     # --- one query ---------------------------------------------------------------------------------
     def run(self, job: Job, timeout: float | None = None) -> Answer:

@@ -5,11 +5,13 @@
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from flask import current_app, request
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from app.errors import BadRequest, NotAcceptable, PayloadTooLarge, UnsupportedMediaType, URITooLong
 
@@ -127,16 +129,26 @@ def negotiate(offers: dict[str, str], default: str, *, exclude_from_wildcard: tu
         if mt in offers:
             return mt
         raise NotAcceptable(f"format {wanted[:100]!r} is not offered here; offered: {', '.join(sorted(set(offers)))}")
-    accept = MIMEAccept([(v.split(";")[0].strip().lower(), q) for v, q in request.accept_mimetypes])
-    if not accept or not request.headers.get("Accept"):
+    header = request.headers.get("Accept")
+    if not header:
         return default
-    explicit = {v.lower() for v, q in accept if q > 0}
-    ranked = [default] + [m for m in offers if m != default and (m not in exclude_from_wildcard or m in explicit)]
-    best = accept.best_match(ranked)
+    best = _best_match(header, tuple(offers), default, tuple(exclude_from_wildcard))
     if best is None:
         raise NotAcceptable("none of the requested media types is offered; offered: "
                             + ", ".join(sorted(set(offers))))
     return best
+
+
+@lru_cache(maxsize=512)
+def _best_match(header: str, offers: tuple[str, ...], default: str, exclude: tuple[str, ...]) -> str | None:
+    """The offer ``Accept: header`` prefers (None when none is acceptable); clients repeat the same few
+    headers, so answers are remembered (the cache is bounded)."""
+    accept = MIMEAccept([(v.split(";")[0].strip().lower(), q) for v, q in parse_accept_header(header)])
+    if not accept:
+        return default
+    explicit = {v.lower() for v, q in accept if q > 0}
+    ranked = [default] + [m for m in offers if m != default and (m not in exclude or m in explicit)]
+    return accept.best_match(ranked)
 
 
 def config(name: str):

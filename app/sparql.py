@@ -11,9 +11,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
+from functools import lru_cache
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
+from werkzeug.sansio.utils import get_current_url
 
 from app import guard, protocol
 from app.errors import BadRequest, Forbidden, PayloadTooLarge, TooManyRequests, UnsupportedMediaType
@@ -196,8 +198,14 @@ def sparql():
 
 
 def _base_iri() -> str | None:
+    """The request URL without its query string, as an IRI (None when it is not a valid one)."""
+    return _checked_base(request.scheme, request.host, request.root_path, request.path)
+
+
+@lru_cache(maxsize=256)
+def _checked_base(scheme: str, host: str, root: str, path: str) -> str | None:
     try:
-        return ox.NamedNode(request.base_url).value
+        return ox.NamedNode(get_current_url(scheme, host, root, path)).value
     except ValueError:
         return None
 

@@ -1,19 +1,24 @@
-"""Benchmark: SCKG's /sparql against ``oxigraph serve`` (in memory), side by side on the same data.
+"""Benchmark: SCKG's /sparql against ``oxigraph serve`` (in memory) and rdflib-endpoint, side by side.
 
-Both servers hold the same study-shaped synthetic graph (``bench/generate.py``, seeded; size M ≈ 1M triples).
+All servers hold the same study-shaped synthetic graph (``bench/generate.py``, seeded; size M ≈ 1M quads).
 Heavy queries are the parameter-free queries of ``queries/``; light ones are entity lookups (one subject's
-triples). Each is sent at concurrency 1 and 8, uncached (a unique trailing comment per request, so SCKG's
-answer cache never hits) and cached (the same text repeated; SCKG's cache is keyed by store generation, so a
-write invalidates it). Printed: median latency and requests/s per server, and SCKG / Oxigraph ratios.
+triples). Against Oxigraph each is sent at concurrency 1 and 8, uncached (a unique trailing comment per
+request, so SCKG's answer cache never hits) and cached (the same text repeated; SCKG's cache is keyed by store
+generation, so a write invalidates it). Against rdflib-endpoint (an rdflib ``Dataset`` served by FastAPI on
+uvicorn, optional: skipped when the package is missing) uncached only, at ``--rdflib-size`` (default S: rdflib
+needs minutes and gigabytes to load M), with a per-request timeout; a query rdflib cannot answer in time is
+reported as such and its server restarted. Printed: median latency and requests/s per server and the ratios.
 Also measured in-process: what the killable query workers add to a light query (worker vs. direct call).
 
-    PYTHONPATH=. python bench/endpoint.py [--size M|S] [--out bench/results/endpoint.json]
+    PYTHONPATH=. python bench/endpoint.py [--size M|S] [--rdflib-size S|M|none] [--only light,NAME]
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import json
+import logging
 import os
 import shutil
 import socket
@@ -31,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 PRACTICE = "https://w3id.org/sckg/id/practice/"
+JSON = {"Accept": "application/sparql-results+json"}
 
 
 def free_port() -> int:
@@ -39,7 +45,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_up(url: str, proc: subprocess.Popen, seconds: float = 600) -> None:
+def wait_up(url: str, proc: subprocess.Popen, seconds: float = 900) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -52,16 +58,33 @@ def wait_up(url: str, proc: subprocess.Popen, seconds: float = 600) -> None:
     raise RuntimeError("server did not start")
 
 
-def make_data(size: str, folder: Path) -> tuple[Path, int]:
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def prepare(size: str, folder: Path) -> tuple[Path, int, str]:
+    """The N-Quads file and an optimized on-disk store of ``size`` in ``folder`` (reused when already there)."""
+    import pyoxigraph as ox
+
     from bench.generate import SIZES, generate
-    practices, observations = SIZES[size]
-    path = folder / f"data-{size}.nq"
-    n = 0
-    with open(path, "w", encoding="utf-8") as out:
-        for line in generate(practices, seed=42, observations=observations):
-            out.write(line if line.endswith("\n") else line + "\n")
-            n += 1
-    return path, n
+    path, store_path, done = folder / f"data-{size}.nq", folder / f"store-{size}", folder / f"done-{size}"
+    if not done.exists():
+        practices, observations = SIZES[size]
+        with open(path, "w", encoding="utf-8") as out:
+            for line in generate(practices, seed=42, observations=observations):
+                out.write(line if line.endswith("\n") else line + "\n")
+        shutil.rmtree(store_path, ignore_errors=True)
+        disk = ox.Store(str(store_path))
+        disk.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        disk.optimize()
+        del disk
+        done.write_text(str(sum(1 for _ in open(path, "rb"))))
+    return path, int(done.read_text()), str(store_path)
 
 
 def serve_sckg(store_path: str, port: int) -> None:
@@ -69,10 +92,29 @@ def serve_sckg(store_path: str, port: int) -> None:
     from waitress import serve
 
     from app import create_app
-    app = create_app({"STORE": store_path, "TOKENS": store_path + "-tokens.json", "DUMPS_DIR": store_path + "-dumps",
-                      "INDEX_PATH": store_path + "-index.sqlite", "MAX_QUERIES_PER_CLIENT": 64})
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is expected under load
+    run = store_path + "-run"  # beside the store, so it goes with the bench's folder
+    os.makedirs(run, exist_ok=True)
+    app = create_app({"STORE": store_path, "TOKENS": run + "/tokens.json", "DUMPS_DIR": run + "/dumps",
+                      "INDEX_PATH": run + "/index.sqlite", "MAX_QUERIES_PER_CLIENT": 64})
     app.extensions["sckg.executor"].warm()
     serve(app, host="127.0.0.1", port=port, threads=8, ident="sckg", _quiet=True)
+
+
+def serve_rdflib(data: str, port: int) -> None:
+    """Child mode: rdflib-endpoint over an rdflib ``Dataset`` (union default graph) parsed from ``data``."""
+    import uvicorn
+    from rdflib import Dataset
+    from rdflib_endpoint import SparqlEndpoint
+    ds = Dataset(default_union=True)
+    ds.parse(data, format="nquads")
+    uvicorn.run(SparqlEndpoint(graph=ds, path="/sparql", cors_enabled=False), host="127.0.0.1", port=port,
+                log_level="error", access_log=False)
+
+
+def start(mode: str, arg: str, port: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, __file__, mode, arg, str(port)],
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def heavy_queries() -> dict[str, str]:
@@ -89,12 +131,23 @@ def light_query(i: int) -> str:
     return f"SELECT ?p ?o WHERE {{ <{PRACTICE}practice-{i}> ?p ?o }}"
 
 
-def run(url: str, texts: list[str], concurrency: int, union_param: bool) -> dict:
-    """Send every text once, ``concurrency`` at a time; median latency (ms) and requests/s."""
+def loads(size: str, only: set[str] | None) -> dict:
+    """name -> make(n, unique) giving n query texts; unique ones carry a distinct comment (no cache hits)."""
+    from bench.generate import SIZES
+    practices, tags = SIZES[size][0], itertools.count()
+    tag = lambda unique: f"\n# {next(tags)}" if unique else ""  # noqa: E731
+    out = {"light": lambda n, unique: [light_query(i % practices) + tag(unique) for i in range(n)]}
+    for name, text in heavy_queries().items():
+        out[name] = (lambda t: lambda n, unique: [t + tag(unique) for _ in range(n)])(text)
+    return {k: v for k, v in out.items() if not only or k in only}
+
+
+def run(url: str, texts: list[str], concurrency: int, params: dict | None = None, timeout: float = 60) -> dict:
+    """Send every text once, ``concurrency`` at a time; median latency (ms), requests/s, failed requests."""
     latencies: list[float] = []
     lock = threading.Lock()
     queue = list(texts)
-    errors = [0]
+    errors, failures = [0], {}
 
     def worker():
         session = requests.Session()
@@ -103,20 +156,20 @@ def run(url: str, texts: list[str], concurrency: int, union_param: bool) -> dict
                 if not queue:
                     return
                 text = queue.pop()
-            params = {"query": text}
-            if union_param:
-                params["union-default-graph"] = ""
             t0 = time.perf_counter()
             try:
-                ok = session.post(url, data=params, headers={"Accept": "application/sparql-results+json"},
-                                  timeout=60).status_code == 200
+                status = session.post(url, data={"query": text, **(params or {})}, headers=JSON,
+                                      timeout=timeout).status_code
+            except requests.Timeout:
+                status = "timeout"
             except requests.RequestException:
-                ok = False
+                status = "no answer"
             dt = time.perf_counter() - t0
             with lock:
                 latencies.append(dt)
-                if not ok:
+                if status != 200:
                     errors[0] += 1
+                    failures[str(status)] = failures.get(str(status), 0) + 1
 
     t0 = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
@@ -125,8 +178,85 @@ def run(url: str, texts: list[str], concurrency: int, union_param: bool) -> dict
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    return {"median_ms": round(statistics.median(latencies) * 1000, 3), "rps": round(len(texts) / wall, 1),
-            "n": len(texts), "errors": errors[0]}
+    out = {"median_ms": round(statistics.median(latencies) * 1000, 3), "rps": round(len(texts) / wall, 2),
+           "n": len(texts), "errors": errors[0]}
+    if failures:
+        out["failures"] = failures  # status code (or timeout) -> count
+    return out
+
+
+def row(name: str, cached: bool, conc: int, a: dict, b: dict, other: str) -> dict:
+    r = {"query": name, "kind": "light" if name == "light" else "heavy", "cached": cached, "concurrency": conc,
+         "sckg": a, other: b, "rps_ratio": round(a["rps"] / b["rps"], 2) if b["rps"] and not b["errors"] else None}
+    print(f"{name:34s} {'cached' if cached else 'fresh ':6s} c={conc}  SCKG {a['median_ms']:9.2f} ms {a['rps']:8.1f}/s"
+          f" | {other} {b['median_ms']:9.2f} ms {b['rps']:8.1f}/s | ratio {r['rps_ratio']}"
+          + (f"  errors {a['errors']}/{b['errors']}" if a["errors"] or b["errors"] else ""), flush=True)
+    return r
+
+
+def summary(rows: list[dict]) -> dict:
+    """Geometric mean of the ratios per (kind, cached, concurrency)."""
+    out = {}
+    for kind, cached, conc in itertools.product(("light", "heavy"), (False, True), (1, 8)):
+        ratios = [r["rps_ratio"] for r in rows if (r["kind"], r["cached"], r["concurrency"]) == (kind, cached, conc)
+                  and r["rps_ratio"]]
+        if ratios:
+            out[f"{kind} {'cached' if cached else 'fresh'} c={conc}"] = round(statistics.geometric_mean(ratios), 2)
+    return out
+
+
+def against_oxigraph(sckg: str, oxi: str, work: dict, n_light: int, n_heavy: int) -> dict:
+    rows, skipped = [], {}
+    union = {"union-default-graph": ""}
+    for name, make in work.items():
+        n = n_light if name == "light" else n_heavy
+        if name != "light":  # a query slower than 5 s on the baseline would take this bench too long
+            probe = run(oxi, make(1, True), 1, union)
+            if probe["errors"] or probe["median_ms"] > 5000:
+                skipped[name] = f"baseline answers in {probe['median_ms']:.0f} ms"
+                print(f"{name:34s} skipped: oxigraph needs {probe['median_ms']:.0f} ms", flush=True)
+                continue
+        for cached, conc in itertools.product((False, True), (1, 8)):
+            texts = make(n, not cached)
+            if cached:  # warm both
+                run(sckg, texts[:1], 1)
+                run(oxi, texts[:1], 1, union)
+            rows.append(row(name, cached, conc, run(sckg, texts, conc), run(oxi, texts, conc, union), "oxigraph"))
+    return {"rows": rows, "skipped": skipped, "summary_rps_ratio_geomean": summary(rows)}
+
+
+def against_rdflib(sckg: str, data: str, work: dict, n_light: int, n_heavy: int, limit: float) -> dict:
+    """Uncached, c=1 and c=8; a query rdflib does not answer within ``limit`` s is skipped (server restarted)."""
+    port = free_port()
+    url, proc, t0 = f"http://127.0.0.1:{port}/sparql", start("--serve-rdflib", data, port), time.time()
+    rows, skipped = [], {}
+    try:
+        wait_up(url, proc, 3600)
+        loaded = round(time.time() - t0, 1)
+        print(f"rdflib-endpoint up after {loaded} s (parsing the data)", flush=True)
+        for name, make in work.items():
+            probe = run(url, make(1, True), 1, timeout=limit)
+            if probe["errors"]:
+                timed_out = "timeout" in probe["failures"]
+                skipped[name] = (f"no answer within {limit:g} s" if timed_out else
+                                 f"rdflib answers {', '.join(probe['failures'])} (it cannot evaluate this query)")
+                rows.append(row(name, False, 1, run(sckg, make(n_heavy, True), 1), probe, "rdflib"))
+                print(f"{name:34s} rdflib: {skipped[name]}", flush=True)
+                if timed_out:  # it is still evaluating: start afresh
+                    stop(proc)
+                    proc = start("--serve-rdflib", data, port)
+                    wait_up(url, proc, 3600)
+                continue
+            n = n_light if name == "light" else n_heavy
+            for conc in (1, 8):
+                if conc == 8 and probe["median_ms"] * n > limit * 1000 * 4:
+                    skipped[f"{name} c=8"] = f"rdflib needs {probe['median_ms']:.0f} ms a query (one at a time)"
+                    continue
+                rows.append(row(name, False, conc, run(sckg, make(n, True), conc),
+                                run(url, make(n, True), conc, timeout=limit * conc), "rdflib"))
+    finally:
+        stop(proc)
+    return {"load_s": loaded, "rows": rows, "skipped": skipped, "summary_rps_ratio_geomean": summary(rows)}
 
 
 def worker_overhead(store_path: str, rounds: int = 400, heavy: str | None = None) -> dict:
@@ -157,104 +287,88 @@ def worker_overhead(store_path: str, rounds: int = 400, heavy: str | None = None
             t0 = time.perf_counter()
             ex.run(Job(heavy, limit=10000))
             hw.append(time.perf_counter() - t0)
-        out["heavy_direct_median_ms"] = round(statistics.median(hd) * 1000, 1)
-        out["heavy_worker_median_ms"] = round(statistics.median(hw) * 1000, 1)
+        out["heavy_direct_ms"] = [round(x * 1000) for x in hd]
+        out["heavy_worker_ms"] = [round(x * 1000) for x in hw]
     ex.close()
     store.close()
     return out
 
 
 def main(argv=None) -> int:
-    if argv is None and len(sys.argv) > 1 and sys.argv[1] == "--serve-sckg":
-        serve_sckg(sys.argv[2], int(sys.argv[3]))
+    if argv is None and len(sys.argv) == 4 and sys.argv[1] in ("--serve-sckg", "--serve-rdflib"):
+        (serve_sckg if sys.argv[1] == "--serve-sckg" else serve_rdflib)(sys.argv[2], int(sys.argv[3]))
         return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", default="M", choices=["S", "M"])
+    ap.add_argument("--rdflib-size", default="S", choices=["S", "M", "none"],
+                    help="data size for the rdflib-endpoint comparison (none: leave it out)")
+    ap.add_argument("--rdflib-timeout", type=float, default=30.0, help="seconds rdflib may take per query")
+    ap.add_argument("--only", help="comma-separated query names (light = entity lookups); default all")
+    ap.add_argument("--no-oxigraph", action="store_true", help="leave out the Oxigraph comparison")
+    ap.add_argument("--keep", help="folder for the generated data and stores, reused by later runs")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "endpoint.json"))
     ap.add_argument("--light", type=int, default=400, help="light requests per measurement")
     ap.add_argument("--heavy", type=int, default=16, help="requests per heavy query per measurement")
     args = ap.parse_args(argv)
-    import pyoxigraph as ox
-    work = Path(tempfile.mkdtemp(prefix="sckg-bench-"))
+    only = set(args.only.split(",")) if args.only else None
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="sckg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     procs: list[subprocess.Popen] = []
+    results: dict = {"load_average": os.getloadavg()}
     try:
         t0 = time.time()
-        data, quads = make_data(args.size, work)
-        print(f"data: {quads} quads ({args.size}) in {time.time() - t0:.1f} s", flush=True)
-        store_path = str(work / "store")
-        disk = ox.Store(store_path)
-        disk.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-        disk.optimize()
-        del disk
-        overhead = worker_overhead(store_path, heavy=heavy_queries().get("most-cited-barriers"))
-        print(f"worker overhead on a light query: {overhead}", flush=True)
-        sport, oport = free_port(), free_port()
-        procs.append(subprocess.Popen([sys.executable, __file__, "--serve-sckg", store_path, str(sport)],
-                                      env={**os.environ, "PYTHONPATH": str(ROOT)}))
-        procs.append(subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{oport}"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        sckg, oxi = f"http://127.0.0.1:{sport}/sparql", f"http://127.0.0.1:{oport}/query"
-        wait_up(f"http://127.0.0.1:{oport}/", procs[1])
-        with open(data, "rb") as f:
-            requests.post(f"http://127.0.0.1:{oport}/store", data=f, headers={"Content-Type": "application/n-quads"},
-                          timeout=3600).raise_for_status()
-        wait_up(sckg + "?query=ASK%7B%7D", procs[0])
-        results: dict = {"size": args.size, "quads": quads, "worker_overhead": overhead, "rows": []}
-        tags = itertools.count()  # a unique comment per request keeps every "fresh" text new to SCKG's cache
-        loads = {"light": lambda n, unique: [light_query(i % 1000) + (f"\n# {next(tags)}" if unique else "")
-                                             for i in range(n)]}
-        for name, text in heavy_queries().items():
-            loads[name] = (lambda t: lambda n, unique: [t + (f"\n# {next(tags)}" if unique else "")
-                                                        for _ in range(n)])(text)
-        results["skipped"] = {}
-        for name, make in loads.items():
-            n = args.light if name == "light" else args.heavy
-            if name != "light":  # a query slower than 5 s on the baseline would take this bench too long
-                probe = run(oxi, make(1, True), 1, True)
-                if probe["errors"] or probe["median_ms"] > 5000:
-                    results["skipped"][name] = f"baseline answers in {probe['median_ms']:.0f} ms"
-                    print(f"{name:38s} skipped: oxigraph needs {probe['median_ms']:.0f} ms", flush=True)
-                    continue
-            for cached in (False, True):
-                for conc in (1, 8):
-                    texts = make(n, not cached)
-                    if cached:  # warm both
-                        run(sckg, texts[:1], 1, False)
-                        run(oxi, texts[:1], 1, True)
-                    a = run(sckg, texts, conc, False)
-                    b = run(oxi, texts, conc, True)
-                    row = {"query": name, "kind": "light" if name == "light" else "heavy", "cached": cached,
-                           "concurrency": conc, "sckg": a, "oxigraph": b,
-                           "rps_ratio": round(a["rps"] / b["rps"], 2) if b["rps"] else None}
-                    results["rows"].append(row)
-                    print(f"{name:38s} {'cached' if cached else 'fresh ':6s} c={conc}  SCKG {a['median_ms']:9.2f} ms "
-                          f"{a['rps']:8.1f}/s | oxigraph {b['median_ms']:9.2f} ms {b['rps']:8.1f}/s | "
-                          f"ratio {row['rps_ratio']}" + (f"  errors {a['errors']}/{b['errors']}"
-                                                          if a["errors"] or b["errors"] else ""), flush=True)
-        summary = {}
-        for kind in ("light", "heavy"):
-            for cached in (False, True):
-                for conc in (1, 8):
-                    ratios = [r["rps_ratio"] for r in results["rows"] if r["kind"] == kind and r["cached"] == cached
-                              and r["concurrency"] == conc and r["rps_ratio"]]
-                    if ratios:
-                        key = f"{kind} {'cached' if cached else 'fresh'} c={conc}"
-                        summary[key] = round(statistics.geometric_mean(ratios), 2)
-        results["summary_rps_ratio_geomean"] = summary
-        print("\nSCKG / oxigraph requests/s (geometric mean over queries):")
-        for k, v in summary.items():
-            print(f"  {k:24s} {v}")
+        data, quads, store_path = prepare(args.size, work)
+        print(f"data: {quads} quads ({args.size}) in {time.time() - t0:.1f} s; load average {os.getloadavg()}",
+              flush=True)
+        results.update(size=args.size, quads=quads)
+        if not args.no_oxigraph:
+            overhead = worker_overhead(store_path, heavy=heavy_queries().get("most-cited-barriers"))
+            print(f"worker overhead on a light query: {overhead}", flush=True)
+            sport, oport = free_port(), free_port()
+            procs += [start("--serve-sckg", store_path, sport),
+                      subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{oport}"],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+            wait_up(f"http://127.0.0.1:{oport}/", procs[1])
+            with open(data, "rb") as f:
+                requests.post(f"http://127.0.0.1:{oport}/store", data=f, timeout=3600,
+                              headers={"Content-Type": "application/n-quads"}).raise_for_status()
+            sckg = f"http://127.0.0.1:{sport}/sparql"
+            wait_up(sckg + "?query=ASK%7B%7D", procs[0])
+            print(f"--- SCKG vs oxigraph serve (in memory), size {args.size} ({quads} quads)", flush=True)
+            results.update(worker_overhead=overhead, **against_oxigraph(
+                sckg, f"http://127.0.0.1:{oport}/query", loads(args.size, only), args.light, args.heavy))
+            stop(procs.pop())  # oxigraph's memory is not needed any more
+        if args.rdflib_size == "none":
+            pass
+        elif importlib.util.find_spec("rdflib_endpoint") is None or importlib.util.find_spec("uvicorn") is None:
+            print("rdflib-endpoint comparison skipped: pip install rdflib-endpoint uvicorn", flush=True)
+            results["rdflib"] = {"skipped": "rdflib-endpoint or uvicorn is not installed"}
+        else:
+            rsize = args.rdflib_size
+            rdata, rquads, rstore = prepare(rsize, work)
+            if rsize != args.size or args.no_oxigraph:  # SCKG over the same (smaller) data
+                rport = free_port()
+                procs.append(start("--serve-sckg", rstore, rport))
+                sckg = f"http://127.0.0.1:{rport}/sparql"
+                wait_up(sckg + "?query=ASK%7B%7D", procs[-1])
+            print(f"--- SCKG vs rdflib-endpoint, size {rsize} ({rquads} quads), uncached", flush=True)
+            results["rdflib"] = {"size": rsize, "quads": rquads, **against_rdflib(
+                sckg, str(rdata), loads(rsize, only), min(args.light, 100), min(args.heavy, 8), args.rdflib_timeout)}
+        results["load_average_after"] = os.getloadavg()
+        for title, part in (("oxigraph", results), ("rdflib-endpoint", results.get("rdflib", {}))):
+            if part.get("summary_rps_ratio_geomean"):
+                print(f"\nSCKG / {title} requests/s, size {part['size']} (geometric mean over queries):")
+                for k, v in part["summary_rps_ratio_geomean"].items():
+                    print(f"  {k:24s} {v}")
+        print(f"load average before/after: {results['load_average']} / {results['load_average_after']}")
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(results, indent=2))
         print(f"written {args.out}")
     finally:
         for p in procs:
-            p.terminate()
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        shutil.rmtree(work, ignore_errors=True)
+            stop(p)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
