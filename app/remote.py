@@ -2,7 +2,8 @@
 
 Queries go through SPARQLWrapper over POST; updates through SPARQL 1.1 Update; uploads, when a Graph Store
 URL is configured, through the Graph Store Protocol. Bindings become a ``VALUES`` block of terms written by
-``term.n3()`` and placed at the start of the outermost WHERE group, never spliced text. Every error of the wire is translated here,
+pyoxigraph and placed at the start of the WHERE group (:mod:`app.sparql_text`, as on the embedded store),
+never spliced text. Every error of the wire is translated here,
 once: unreachable → :class:`StoreUnavailable` (503), malformed → :class:`QuerySyntaxError` (400), anything
 else → :class:`StoreError`. Connection refusals and 502/503/504 are retried with exponential backoff.
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import http.client
 import itertools
-import re
 import threading
 import time
 import urllib.error
@@ -25,12 +25,13 @@ from typing import IO, TypeVar
 
 import pyoxigraph as ox
 import requests
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.term import Node
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
 from tqdm import tqdm
 
+from app.sparql_text import bind_values, query_form
 from app.store import QueryResult, RdfData, _triples_of, rdf_format, to_rdflib
 from ingest.errors import QuerySyntaxError, StoreError, StoreUnavailable
 
@@ -454,118 +455,18 @@ def _reason(e: Exception) -> str:
     return type(e).__name__
 
 
-# --- query text: the form, and bindings as a VALUES block -------------------------------------------
-
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_FORM = re.compile(r"(?<![?$:\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b(?!:)", re.I)
-_WHERE = re.compile(r"(?<![?$:\w])WHERE\b(?!:)", re.I)
-_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _masked(text: str) -> str:
-    """``text`` with comments, strings and IRIs blanked out (same length), so braces and keywords are real."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-        elif c in "'\"":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            j = min(n, j + len(quote))
-        elif c == "<" and (m := _IRI.match(text, i)):
-            j = m.end()
-        else:
-            out.append(c)
-            i += 1
-            continue
-        out.append(" " * (j - i))
-        i = j
-    return "".join(out)
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE (SELECT when none is found: the server reports the error)."""
-    m = _FORM.search(_masked(text))
-    return m.group(1).upper() if m else "SELECT"
-
-
-def _where_brace(masked: str) -> int | None:
-    """Index of the ``{`` that opens the outermost WHERE group, or None."""
-    m = _FORM.search(masked)
-    if not m:
-        return None
-    start = masked.find("{", m.end())
-    if start < 0:
-        return None
-    if m.group(1).upper() == "CONSTRUCT":
-        if _WHERE.search(masked, m.end(), start):
-            return None  # CONSTRUCT WHERE { triples }: with_values spells it out first
-        depth = 0  # skip the template, the WHERE group follows it
-        for i in range(start, len(masked)):
-            depth += {"{": 1, "}": -1}.get(masked[i], 0)
-            if depth == 0:
-                nxt = masked.find("{", i + 1)
-                return nxt if nxt >= 0 else None
-        return None
-    return start
-
-
-def _short_construct(masked: str) -> tuple[int, int, int] | None:
-    """For ``CONSTRUCT WHERE { … }``: (offset of ``{``, offset of its ``}``, offset of ``WHERE``), else None."""
-    m = _FORM.search(masked)
-    if not m or m.group(1).upper() != "CONSTRUCT":
-        return None
-    where = _WHERE.search(masked, m.end())
-    start = masked.find("{", m.end())
-    if not where or start < 0 or where.start() > start:
-        return None
-    depth = 0
-    for i in range(start, len(masked)):
-        depth += {"{": 1, "}": -1}.get(masked[i], 0)
-        if depth == 0:
-            return start, i, where.start()
-    return None
-
-
-def _n3(name: str, term: Node) -> str:
-    from rdflib import BNode, Literal, URIRef
-    if isinstance(term, str) and not isinstance(term, (URIRef, Literal)):
-        term = URIRef(term)
-    if isinstance(term, URIRef):
-        return ox_iri(str(term)).n3()
-    if isinstance(term, Literal):
-        return term.n3()
-    if isinstance(term, BNode):
-        raise QuerySyntaxError(f"?{name}: a blank node cannot be bound in a query sent to a SPARQL server")
-    raise QuerySyntaxError(f"?{name}: cannot bind {term!r}")
-
-
 def with_values(text: str, bindings: Mapping[str, Node] | None) -> str:
-    """``text`` with ``bindings`` as ``VALUES (?a ?b) { (t1 t2) }``, each term written by ``term.n3()``.
-
-    The block opens the outermost WHERE group, so FILTERs, aggregates and GROUP BY see the bound values as
-    they see pyoxigraph's substitutions; a query whose group cannot be found gets a trailing VALUES block.
+    """``text`` with ``bindings`` as a ``VALUES`` block (:func:`app.sparql_text.bind_values`), for a server:
+    a blank node cannot be bound across the wire.
 
     :raises QuerySyntaxError: a variable name or a value that cannot be bound.
     """
     if not bindings:
         return text
-    names = list(bindings)
-    for name in names:
-        if not _VAR.fullmatch(name):
-            raise QuerySyntaxError(f"not a SPARQL variable name: {name!r}")
-    block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + \
-        " ".join(_n3(n, bindings[n]) for n in names) + ") }"
-    masked = _masked(text)
-    at = _where_brace(masked)
-    if at is None and (short := _short_construct(masked)):
-        start, end, where = short  # CONSTRUCT WHERE { T } is CONSTRUCT { T } WHERE { T }: room for VALUES
-        template = text[start:end + 1]
-        return f"{text[:where]}{template} WHERE {{ {block}\n{template[1:]}{text[end + 1:]}"
-    if at is None:
-        return f"{text}\n{block}"
-    return f"{text[:at + 1]} {block}\n{text[at + 1:]}"
+    for name, term in bindings.items():
+        if isinstance(term, BNode):
+            raise QuerySyntaxError(f"?{name}: a blank node cannot be bound in a query sent to a SPARQL server")
+    try:
+        return bind_values(text, bindings)
+    except (ValueError, TypeError) as e:
+        raise QuerySyntaxError(f"cannot bind values: {e}") from e

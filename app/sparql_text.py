@@ -81,6 +81,18 @@ def bind_values(text: str, bindings: Mapping[str, object]) -> str:
     return text[:at] + block + text[at:]
 
 
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword (SELECT when none: the engine reports it).
+
+    >>> query_form("PREFIX ex: <http://e.org/select> CONSTRUCT WHERE { ?s ex:ask 'describe' }")
+    'CONSTRUCT'
+    """
+    for kind, tok, _ in tokens(text):
+        if kind == "word" and tok.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return tok.upper()
+    return "SELECT"
+
+
 def _is_short_construct(text: str) -> bool:
     words = [t.upper() for k, t, _ in tokens(text) if k == "word"]
     return any(a == "CONSTRUCT" and b == "WHERE" for a, b in zip(words, words[1:]))
