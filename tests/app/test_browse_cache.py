@@ -39,3 +39,29 @@ def test_refresh_builds_the_index_ahead_of_visitors(empty_store, tmp_path):
     # "bilbao open data" sorts before "bilbaoaccess" (a space before a letter)
     assert index.page(None, "title", 0, 10) == ["https://w3id.org/sckg/id/practice/bilbao-data",
                                                 "https://w3id.org/sckg/id/practice/bilbao-access"]
+
+
+def test_bitset_counts_equal_counting_the_matching_practices():
+    import random
+    from collections import Counter
+
+    from app.browse_index import FacetIndex, _bitset
+    rnd = random.Random(5)
+    n = 5000
+    values = {"axis": [f"a{i}" for i in range(6)], "city": [f"c{i}" for i in range(900)]}
+    index = FacetIndex(iris=[f"p{i}" for i in range(n)])
+    for name, vs in values.items():
+        per = [tuple(rnd.sample(vs, rnd.choice([1, 1, 2]))) for _ in range(n)]
+        postings: dict[str, set[int]] = {}
+        for i, held in enumerate(per):
+            for v in held:
+                postings.setdefault(v, set()).add(i)
+        index.postings[name], index.values_of[name] = postings, per
+        if len(postings) <= 256:
+            index.masks[name] = {v: _bitset(ps, n) for v, ps in postings.items()}
+    for filters in ({"axis": ["a1"]}, {"axis": ["a1", "a4"]}, {"city": ["c7", "c8"]}, {"axis": ["a2"], "city": ["c3"]}):
+        ids = index.matching(filters)
+        expected = Counter(v for i in ids for v in index.values_of["axis"][i])
+        assert index.counts_given("axis", filters) == dict(expected)
+        mask = index.matching_mask(filters)
+        assert mask is None if "city" in filters else {i for i in range(n) if mask >> i & 1} == ids
