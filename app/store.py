@@ -230,7 +230,7 @@ class OxigraphStore:
                 return bool(result)
             if kind == "solutions":
                 names = [v.value for v in result.variables]
-                return [{n: to_rdflib(sol[n]) for n in names if sol[n] is not None} for sol in result]
+                return [{n: to_rdflib(v) for n, v in zip(names, sol) if v is not None} for sol in result]
             g = Graph()
             for t in result:
                 g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))

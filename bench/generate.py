@@ -74,7 +74,7 @@ SDG_TITLES = [
     "Responsible consumption and production", "Climate action", "Life below water", "Life on land",
     "Peace, justice and strong institutions", "Partnerships for the goals",
 ]
-ORG_KINDS = ["network", "local-government", "company", "university", "ngo", "international-organisation"]
+ORG_KINDS = ["network", "city-government", "company", "university", "ngo", "intergovernmental"]  # ontology/vocab/org-kinds.ttl
 RELATIONS = ["presented", "case-study", "study-visit", "co-organiser"]
 INDICATORS = [("broadband-households", "percent"), ("open-datasets", "count"),
               ("online-services", "count"), ("public-wifi-hotspots", "count")]

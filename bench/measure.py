@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import gc
-import resource
+import os
 import statistics
 import subprocess
 import sys
@@ -45,15 +45,18 @@ def _fresh(path: Path) -> Path:
     return path
 
 
-def ingest(study: Path, work: Path, reps: int, *, remote: bool = True) -> dict:
-    """Seconds to load the study graph: raw bulk_load (anchor), OxigraphStore.replace_graph, RemoteStore."""
-    n = sum(1 for _ in open(study, "rb"))
-    raw, sckg, rem = [], [], []
+def ingest(study_nt: Path, work: Path, reps: int, *, remote: bool = True) -> dict:
+    """Seconds to load the study graph from one N-Triples file: raw ``bulk_load`` (the anchor), ``sckg ingest``
+    (``ingest_paths``: parse, shapes, disjointness, atomic replacement, catalogue record), the store's own
+    ``replace_graph`` of the same bytes, and ``RemoteStore.replace_graph`` over Oxigraph server."""
+    from ingest.pipeline import ingest_paths
+    n = sum(1 for _ in open(study_nt, "rb"))
+    raw, cli, store_path, rem, steps, problems = [], [], [], [], {}, {}
     for _ in range(reps):
         d = _fresh(work / "raw")
         t0 = time.perf_counter()
         s = ox.Store(str(d))
-        s.bulk_load(path=str(study), format=ox.RdfFormat.N_QUADS)
+        s.bulk_load(path=str(study_nt), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(STUDY))
         s.flush()
         raw.append(time.perf_counter() - t0)
         del s
@@ -61,21 +64,32 @@ def ingest(study: Path, work: Path, reps: int, *, remote: bool = True) -> dict:
         d = _fresh(work / "sckg")
         t0 = time.perf_counter()
         store = OxigraphStore(d)
-        store.replace_graph(STUDY, (study.read_bytes(), "nquads"))
+        report = ingest_paths([study_nt], store, graph=STUDY)
         store.close()
-        sckg.append(time.perf_counter() - t0)
+        cli.append(time.perf_counter() - t0)
+        steps = dict(report.seconds)
+        problems = {"violations": len(report.violations), "warnings": len(report.warnings)}
+        del store, report
+        gc.collect()
+        d = _fresh(work / "replace")
+        t0 = time.perf_counter()
+        store = OxigraphStore(d)
+        store.replace_graph(STUDY, (study_nt.read_bytes(), "ntriples"))
+        store.close()
+        store_path.append(time.perf_counter() - t0)
         del store
         gc.collect()
         if remote:
             with OxigraphServer(_fresh(work / "remote-ingest")) as server:
                 rs = RemoteStore(server.query_url, server.update_url, server.store_url, progress=False)
                 t0 = time.perf_counter()
-                rs.replace_graph(STUDY, (study.read_bytes(), "nquads"))
+                rs.replace_graph(STUDY, (study_nt.read_bytes(), "ntriples"))
                 rem.append(time.perf_counter() - t0)
                 rs.close()
-    out = {"triples": n, "raw_s": statistics.median(raw), "sckg_s": statistics.median(sckg),
-           "raw_runs": raw, "sckg_runs": sckg, "sckg_dir": work / "sckg"}
-    out["raw_tps"], out["sckg_tps"] = n / out["raw_s"], n / out["sckg_s"]
+    out = {"triples": n, "raw_s": statistics.median(raw), "sckg_s": statistics.median(cli),
+           "replace_s": statistics.median(store_path), "raw_runs": raw, "sckg_runs": cli,
+           "replace_runs": store_path, "sckg_steps": steps, "sckg_problems": problems, "sckg_dir": work / "sckg"}
+    out["raw_tps"], out["sckg_tps"], out["replace_tps"] = n / out["raw_s"], n / out["sckg_s"], n / out["replace_s"]
     if rem:
         out["remote_s"] = statistics.median(rem)
         out["remote_runs"] = rem
@@ -148,6 +162,10 @@ def synthetic_queries(pattern: str | None, skip: str | None = None):
     return out
 
 
+#: the anchor each engine is divided by: the endpoint's serialized path against the engine writing the same JSON
+ANCHORS = {"embedded-json": "memory-json", "memory-json": "memory-json"}
+
+
 def queries(sckg: OxigraphStore, full: Path, work: Path, args, result: dict) -> dict:
     """Median ms of every library query on each engine, and summaries against the in-memory anchor."""
     qs = synthetic_queries(args.queries, args.skip)
@@ -159,13 +177,17 @@ def queries(sckg: OxigraphStore, full: Path, work: Path, args, result: dict) -> 
     disk.flush()
     sizes = {"disk_fresh_mb": _dir_mb(disk_dir)}
     first = {"memory": engines.PyoxigraphEngine(mem), "embedded": engines.StoreEngine(sckg),
+             "memory-json": engines.PyoxigraphJsonEngine(mem), "embedded-json": engines.SerializedStoreEngine(sckg),
              "disk-fresh": engines.PyoxigraphEngine(disk)}
     if args.substitutions:
         first["memory-substitutions"] = engines.PyoxigraphEngine(mem, substitutions=True)
     times = engines.time_library(first, qs, args.repeat)
-    disk.optimize()
-    sizes["disk_optimized_mb"] = _dir_mb(disk_dir)
-    more = engines.time_library({"disk-optimized": engines.PyoxigraphEngine(disk)}, qs, args.repeat)
+    optimized = args.optimized or result.get("size") == "S"
+    more: dict = {name: {} for name, _, _ in qs}
+    if optimized:  # at M and beyond opt-in (--optimized): optimize() did not speed reads at S and takes minutes
+        disk.optimize()
+        sizes["disk_optimized_mb"] = _dir_mb(disk_dir)
+        more = engines.time_library({"disk-optimized": engines.PyoxigraphEngine(disk)}, qs, args.repeat)
     del first, disk  # the server below needs the folder's lock
     gc.collect()
     sckg.close()
@@ -176,11 +198,13 @@ def queries(sckg: OxigraphStore, full: Path, work: Path, args, result: dict) -> 
             result["server_error"] = str(e)[:500]
     for name, row in more.items():
         times[name].update(row)
-    labels = ["memory", "embedded", "disk-fresh", "disk-optimized"] + ([] if args.no_remote else
-                                                                     ["serve-read-only", "remote"])
+    labels = ["memory", "embedded", "memory-json", "embedded-json", "disk-fresh"] + \
+        (["disk-optimized"] if optimized else []) + ([] if args.no_remote else ["serve-read-only", "remote"])
     labels += ["memory-substitutions"] if args.substitutions else []
-    summary = {label: engines.summarise(times, label, "memory") for label in labels}
-    summary["memory"] = {"total_ms": round(sum(r["memory"] for r in times.values() if r["memory"] == r["memory"]), 1)}
+    summary = {label: engines.summarise(times, label, ANCHORS.get(label, "memory")) for label in labels}
+    for anchor in ("memory", "memory-json"):
+        summary[anchor] = {"total_ms": round(sum(r[anchor] for r in times.values()
+                                                 if r.get(anchor) == r.get(anchor)), 1)}
     return {"engines": labels, "times_ms": times, "summary": summary, "disk": sizes}
 
 
@@ -208,7 +232,8 @@ def _hwm_mb(pid: int) -> float:
 
 
 def memory(sckg_dir: Path, disk_dir: Path, skip: str | None = None) -> dict:
-    """Peak RSS of a process that opens the store and runs the library once; sizes on disk."""
+    """Peak RSS of a process that opens the store and runs the library once (leaving out ``skip``, a
+    comma-separated list of name parts); sizes on disk."""
     def child(path, kind):
         r = subprocess.run([sys.executable, __file__, "rss", str(path), kind, skip or ""], capture_output=True,
                            text=True, check=True)
@@ -225,7 +250,9 @@ def _rss_child(path: str, kind: str, skip: str) -> None:
             engine.run(text, bindings)
         except Exception:  # noqa: BLE001 (the timing run reports query errors; here only memory counts)
             pass
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork + exec, so a child of a
+    # large benchmark process would report the parent's size
+    print(_hwm_mb(os.getpid()))
 
 
 if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == "rss":

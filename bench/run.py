@@ -6,13 +6,16 @@
 For each size it generates seeded study-shaped data (bench/generate.py) and measures, as medians of
 repeated runs with a ratio to an anchor measured side by side in this process:
 
-* ingest: the study graph through SCKG's store path (``OxigraphStore.replace_graph``) and through a
-  ``RemoteStore`` over Oxigraph server, against raw ``pyoxigraph.Store.bulk_load`` of the same file on disk;
-  CSV rows per second of the study pipeline (ingest.pipeline) against reading the same CSV files;
+* ingest: the study graph (one N-Triples file) through ``sckg ingest`` (``ingest.pipeline.ingest_paths``:
+  parse, shapes, disjointness, atomic replacement) and through the store's bare ``replace_graph``, against
+  raw ``pyoxigraph.Store.bulk_load`` of the same file on disk; at S also ``RemoteStore`` over Oxigraph
+  server; CSV rows per second of the study pipeline (ingest.pipeline) against reading the same CSV files;
 * derivation: the inferred graph and related practices (app.derive) on the loaded store;
-* queries: every file of queries/ on the embedded store (disk + in-memory replica), on on-disk pyoxigraph
-  without a replica (fresh, then after ``optimize()``), over ``oxigraph serve-read-only`` (HTTP) and through
-  ``RemoteStore`` over ``oxigraph serve``, each divided by pyoxigraph's in-memory store;
+* queries: every file of queries/ on the embedded store (``store.query``, rdflib terms) against pyoxigraph's
+  in-memory store, on the embedded store's endpoint path (``store.query_serialized``, JSON) against the
+  in-memory store writing the same JSON, and on on-disk pyoxigraph without a replica (fresh, then after
+  ``optimize()``), over ``oxigraph serve-read-only`` (HTTP) and through ``RemoteStore`` over ``oxigraph
+  serve``, each divided by the in-memory store;
 * memory peak (a child process opening the store) and store size on disk.
 
 Results go to ``bench/results/run-<sizes>-<timestamp>.json``; bench/README.md shows a run.
@@ -47,30 +50,63 @@ PARTNER = "https://w3id.org/sckg/graph/partner/bench/indicators"
 def write_data(work: Path, size: str, seed: int) -> dict[str, Path]:
     """The size's files: study graph, partner graph (L), vocabulary; reused when already written."""
     n, observations = SIZES[size]
-    files = {"study": work / f"{size}-{seed}-study.nq", "vocab": work / f"{size}-{seed}-vocab.nq"}
+    files = {"study": work / f"{size}-{seed}-study.nq", "vocab": work / f"{size}-{seed}-vocab.nq",
+             "study_nt": work / f"{size}-{seed}-study.nt"}
     if not files["study"].exists():
         with open(files["study"], "w", encoding="utf-8") as out:
             out.writelines(generate(n, seed=seed, observations=observations, vocab=False))
+    if not files["study_nt"].exists():  # the same triples without graph names: what a partner sends
+        with open(files["study"], encoding="utf-8") as src, open(files["study_nt"], "w", encoding="utf-8") as out:
+            out.writelines(line[:line.rindex(" <")] + " .\n" for line in src)
     if not files["vocab"].exists():
         with open(files["vocab"], "w", encoding="utf-8") as out:
             out.writelines(line for line in generate(0, seed=seed) if line.rstrip().endswith(f"<{VOCAB}> ."))
     return files
 
 
+#: queries slower than this on the embedded store are left out of the memory-peak runs (they are timed above)
+SLOW_MS = 2000
+#: left out by default at these sizes: the answer itself grows with the square of the data (docs/scaling.md)
+DEFAULT_SKIP = {"M": "report-transferable", "L": "report-transferable"}
+
+
+def _phase(name: str, t0: float, out: dict | None = None, work: Path | None = None) -> float:
+    """Print how long a phase took and keep what is measured so far (``work/partial-<size>.json``)."""
+    now = time.perf_counter()
+    print(f"  [{name}] {now - t0:.1f} s", file=sys.stderr, flush=True)
+    if out is not None and work is not None:
+        out.setdefault("phase_s", {})[name] = round(now - t0, 1)
+        (work / f"partial-{out['size']}.json").write_text(json.dumps(out, indent=1, default=str), encoding="utf-8")
+    return now
+
+
 def bench_size(size: str, args, work: Path) -> dict:
+    if args.skip is None and size in DEFAULT_SKIP:
+        args = argparse.Namespace(**{**vars(args), "skip": DEFAULT_SKIP[size]})
+    t = time.perf_counter()
     files = write_data(work, size, args.seed)
+    t = _phase("generate", t)
     triples = sum(1 for _ in open(files["study"], "rb"))
     print(f"[{size}] {triples} triples in {files['study']}", file=sys.stderr)
-    reps = args.ingest_repeat or (3 if size == "S" else 1)
+    reps = args.ingest_repeat or (1 if size == "L" else 3)
     out: dict = {"size": size, "practices": SIZES[size][0], "triples": triples, "ingest_repeat": reps}
     remote_ingest = not args.no_remote and triples <= args.remote_ingest_max
-    out["ingest"] = measure.ingest(files["study"], work / size, reps, remote=remote_ingest)
+    out["ingest"] = measure.ingest(files["study_nt"], work / size, reps, remote=remote_ingest)
+    t = _phase("ingest", t, out, work)
+    if args.ingest_only:
+        return out
     out["csv"] = measure.csv_pipeline(args.csv_repeat)
+    t = _phase("csv", t, out, work)
     sckg_dir = out["ingest"].pop("sckg_dir")
     full, out["derive"], out["open_s"], sckg = measure.complete(sckg_dir, files["vocab"], work / size)
+    t = _phase("complete (ontology, derive, dump, reopen)", t, out, work)
     out["queries"] = measure.queries(sckg, full, work / size, args, out)
+    t = _phase("queries", t, out, work)
     del sckg
-    out["memory"] = measure.memory(sckg_dir, work / size / "disk", args.skip)
+    slow = [name for name, row in out["queries"]["times_ms"].items() if row.get("embedded", 0) > SLOW_MS]
+    out["memory_skipped"] = slow
+    out["memory"] = measure.memory(sckg_dir, work / size / "disk", ",".join(filter(None, [args.skip] + slow)))
+    _phase("memory", t, out, work)
     gc.collect()
     return out
 
@@ -89,12 +125,18 @@ def table(results: list[dict]) -> str:
     for r in results:
         s = r["size"]
         ing = r["ingest"]
-        rows.append((s, f"RDF ingest, replace_graph (embedded), {r['triples']} triples",
-                     f"{ing['sckg_tps']:,.0f} t/s", f"bulk_load {ing['raw_tps']:,.0f} t/s",
-                     f"{ing['sckg_tps'] / ing['raw_tps']:.2f}x"))
+        rows.append((s, f"RDF ingest, sckg ingest (ingest_paths), {r['triples']} triples",
+                     f"{ing['sckg_tps']:,.0f} t/s",
+                     f"bulk_load {ing['raw_tps']:,.0f} t/s", f"{ing['sckg_tps'] / ing['raw_tps']:.2f}x"))
+        steps = ", ".join(f"{k} {v:.1f}" for k, v in ing.get("sckg_steps", {}).items())
+        rows.append((s, f"  its steps (s): {steps}", f"{ing['sckg_s']:.1f} s", f"bulk_load {ing['raw_s']:.1f} s", "-"))
+        rows.append((s, "RDF ingest, OxigraphStore.replace_graph of the same bytes", f"{ing['replace_tps']:,.0f} t/s",
+                     f"bulk_load {ing['raw_tps']:,.0f} t/s", f"{ing['replace_tps'] / ing['raw_tps']:.2f}x"))
         if "remote_tps" in ing:
             rows.append((s, "RDF ingest, RemoteStore -> oxigraph serve (GSP chunks)", f"{ing['remote_tps']:,.0f} t/s",
                          f"bulk_load {ing['raw_tps']:,.0f} t/s", f"{ing['remote_tps'] / ing['raw_tps']:.2f}x"))
+        if "csv" not in r:  # --ingest-only
+            continue
         c = r["csv"]
         rows.append((s, f"CSV study pipeline ({c['rows']} rows, link {c['steps'].get('link', 0):.1f} s)",
                      f"{c['rows_per_s']:,.0f} rows/s", f"csv read {c['anchor_rows_per_s']:,.0f} rows/s",
@@ -105,10 +147,11 @@ def table(results: list[dict]) -> str:
         q = r["queries"]
         for label in q["engines"]:
             summ = q["summary"].get(label)
-            if not summ or label == "memory":
+            if not summ or label in ("memory", "memory-json"):
                 continue
+            anchor = "memory-json" if label == "embedded-json" else "memory"
             rows.append((s, f"queries: {label} ({summ['queries']} q, worst {summ['worst_query']})",
-                         f"{summ['total_ms']:,.1f} ms total", f"in-memory {q['summary']['memory']['total_ms']:,.1f} ms",
+                         f"{summ['total_ms']:,.1f} ms total", f"{anchor} {q['summary'][anchor]['total_ms']:,.1f} ms",
                          f"geo {summ['geomean_ratio']:.2f}x / max {summ['worst_ratio']:.2f}x"))
         e = q["summary"].get("embedded")
         if e:
@@ -116,11 +159,29 @@ def table(results: list[dict]) -> str:
         m = r["memory"]
         rows.append((s, "peak RSS: open embedded store + run queries", f"{m['embedded_rss_mb']:,.0f} MB",
                      f"no replica {m['disk_rss_mb']:,.0f} MB", f"{m['embedded_rss_mb'] / max(m['disk_rss_mb'], 1):.2f}x"))
-        rows.append((s, "store size on disk (embedded / optimized bulk load)", f"{m['embedded_mb']:,.0f} MB",
+        kind = "optimized bulk load" if "disk-optimized" in q["engines"] else "bulk load"
+        rows.append((s, f"store size on disk (embedded / {kind})", f"{m['embedded_mb']:,.0f} MB",
                      f"{m['optimized_mb']:,.0f} MB", f"{m['embedded_mb'] / max(m['optimized_mb'], 0.01):.2f}x"))
     widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
     lines = [" | ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
     lines.insert(1, "-|-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def query_table(result: dict) -> str:
+    """A markdown table of every query's median ms on each engine, with the embedded ratios."""
+    q = result["queries"]
+    labels = q["engines"]
+    head = "| query | " + " | ".join(labels) + " | embedded / memory | embedded-json / memory-json |"
+    lines = [head, "|" + "---|" * (len(labels) + 3)]
+    for name, row in sorted(q["times_ms"].items()):
+        def ratio(a, b):
+            x, y = row.get(a), row.get(b)
+            return "-" if x is None or y is None or x != x or y != y else f"{max(x, 1) / max(y, 1):.2f}x"
+        cells = [f"{row[label]:,.1f}" if isinstance(row.get(label), float) and row[label] == row[label] else "err"
+                 for label in labels]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratio('embedded', 'memory')} | "
+                     f"{ratio('embedded-json', 'memory-json')} |")
     return "\n".join(lines)
 
 
@@ -144,14 +205,20 @@ def run_others(sizes: list[str]) -> dict[str, str]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="SCKG benchmark suite")
     ap.add_argument("--size", action="append", choices=sorted(SIZES), help="S, M (default both), L (opt-in)")
+    ap.add_argument("--from-json", default=None, help="print the tables of a results JSON file and stop")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--repeat", type=int, default=5, help="runs per query (median)")
-    ap.add_argument("--ingest-repeat", type=int, default=0, help="runs per ingest (default 3 at S, 1 beyond)")
+    ap.add_argument("--ingest-repeat", type=int, default=0, help="runs per ingest (default 3, at L 1)")
     ap.add_argument("--csv-repeat", type=int, default=3)
     ap.add_argument("--queries", default=None, help="only the named queries containing this text")
     ap.add_argument("--skip", default=None, help="leave out queries whose names contain one of these words "
-                    "(comma-separated), e.g. transferable: its pairwise comparison is quadratic")
+                    "(comma-separated); default at M and L: report-transferable, whose answer grows with the "
+                    "square of the data; --skip '' keeps it")
     ap.add_argument("--no-remote", action="store_true", help="skip the Oxigraph server measurements")
+    ap.add_argument("--per-query", action="store_true", help="also print every query's times as a markdown table")
+    ap.add_argument("--optimized", action="store_true",
+                    help="also time on-disk pyoxigraph after Store.optimize() (always at S)")
+    ap.add_argument("--ingest-only", action="store_true", help="measure the RDF ingest rows only (e.g. at L)")
     ap.add_argument("--remote-ingest-max", type=int, default=200_000,
                     help="largest study graph (triples) also loaded through RemoteStore (slow: a MOVE at the end)")
     ap.add_argument("--substitutions", action="store_true",
@@ -161,6 +228,13 @@ def main(argv=None) -> int:
     ap.add_argument("--work", default=None, help="folder for data and stores (default: a temporary one)")
     ap.add_argument("--out", default=None, help="JSON file (default bench/results/run-…json)")
     args = ap.parse_args(argv)
+    if args.from_json:
+        results = json.loads(Path(args.from_json).read_text(encoding="utf-8"))["results"]
+        print(table(results))
+        for r in results:
+            if "queries" in r:
+                print(f"\n{r['size']}:\n{query_table(r)}")
+        return 0
     sizes = args.size or ["S", "M"]
     work_ctx = tempfile.TemporaryDirectory(prefix="sckg-bench-") if args.work is None else None
     work = Path(args.work or work_ctx.name)
@@ -176,6 +250,10 @@ def main(argv=None) -> int:
         report["others"] = run_others(sizes)
     out.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
     print(table(results))
+    if args.per_query:
+        for r in results:
+            if "queries" in r:
+                print(f"\n{r['size']}:\n{query_table(r)}")
     print(f"\nmachine: {report['machine']}\nJSON: {out}")
     for name, text in report.get("others", {}).items():
         print(f"\n== bench/{name}.py ==\n{text}")

@@ -5,6 +5,7 @@ study folder; ``validate_paths`` checks files without a store; ``ingest_paths`` 
 """
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
@@ -12,15 +13,15 @@ from rdflib import Graph
 
 from ingest import resources
 # build_study, study_files and ontology_files are also part of this module's interface (bench/, tests/ontology/)
-from ingest.build import build_study, class_counts, ontology_files, sources, study_files
-from ingest.disjointness import disjoint_problems
+from ingest.build import build_study, ontology_files, study_files
 from ingest.errors import InputError, ValidationFailed
 from ingest.load import load
 from ingest.namespaces import GRAPHS
 from ingest.provenance import describe
+from ingest.rdf_input import RdfInput
 from ingest.report import Report
 from ingest.study import SPECS
-from ingest.validate import parse_turtle_files, shapes_graph, validate
+from ingest.validate import parse_turtle_files, shapes_graph
 
 __all__ = ["load_default", "run_study", "validate_paths", "ingest_paths", "read_rdf", "classify", "build_study",
            "study_files", "ontology_files"]
@@ -88,7 +89,8 @@ def load_default(store, base: str | None = None, progress: bool = True) -> Repor
 
 
 def read_rdf(path: Path) -> Graph:
-    """The triples of an RDF file (quads' graph names are dropped).
+    """The triples of an RDF file (quads' graph names are dropped), parsed by rdflib (small files; ``sckg
+    ingest`` parses with the engine, see :mod:`ingest.rdf_input`).
 
     :raises InputError: naming the file (and line when the parser gives it) if it does not parse.
     """
@@ -149,19 +151,17 @@ def _study_inputs(folder: Path | None, csvs: dict[str, Path]) -> tuple[Path, dic
     return context, overrides
 
 
-def _check_rdf(paths: list[Path]) -> tuple[Graph, Report]:
+def _check_rdf(paths: list[Path], *, pyshacl_max: int | None = None) -> tuple[RdfInput, Report]:
+    """The RDF files parsed by the engine and their report (shapes and disjoint classes checked).
+
+    :raises InputError: a file does not parse (file and line) or cannot be read.
+    """
     ontology_dir = resources.resource_dir("ontology")
-    graph = Graph()
-    for p in paths:
-        graph += read_rdf(p)
+    data = RdfInput(paths)
     onto, vocab = ontology_files(ontology_dir)
     background = parse_turtle_files(onto + vocab, "ontology")
-    report = validate(graph, shapes_graph(ontology_dir), None, background)
-    report.extend(disjoint_problems(graph, background))
-    report.source = ", ".join(p.name for p in paths)
-    report.triples = len(graph)
-    report.classes = class_counts(graph)
-    return graph, report
+    kwargs = {} if pyshacl_max is None else {"pyshacl_max": pyshacl_max}
+    return data, data.check(shapes_graph(ontology_dir), background, onto + vocab, **kwargs)
 
 
 def validate_paths(paths, *, base: str | None = None, progress: bool = False, resolver=None) -> Report:
@@ -185,8 +185,11 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
                  progress: bool = False, resolver=None) -> Report:
     """``sckg ingest``: a study folder or study CSV files replace the study graph; RDF files replace ``graph``.
 
+    RDF files are parsed and checked by the engine (:mod:`ingest.rdf_input`); the graph is then replaced in one
+    atomic write and its catalogue record in a second, small one.
+
     :raises ValidationFailed: the input has violations; nothing was written.
-    :raises InputError: a path cannot be read, or RDF files come without a graph IRI.
+    :raises InputError: a path cannot be read or parsed (file and line), or RDF files come without a graph IRI.
     """
     folder, csvs, rdf = classify(paths)
     if rdf and not graph:
@@ -204,9 +207,19 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
         parts.append(run_study(study_dir, store, base=base, progress=progress, overrides=overrides,
                                resolver=resolver))
     if rdf:
+        # the engine writes the checked triples as one N-Triples file, on the store's disk where it has one,
+        # and the store takes it as the graph's new content (one atomic replacement; see
+        # OxigraphStore.replace_graph); the catalogue record follows in a second, small write
         record = describe(graph, title=f"Loaded from {', '.join(p.name for p in rdf)}",
-                          files={str(p): 0 for p in rdf}, triples=len(data), sources=sources(data))
-        load(store, {graph: data}, {graph: record})
+                          files={str(p): 0 for p in rdf}, triples=data.triples, sources=data.sources())
+        with tempfile.TemporaryDirectory(prefix="ingest-", dir=getattr(store, "scratch_dir", None)) as tmp:
+            t1 = time.perf_counter()
+            data.write_ntriples(Path(tmp) / "graph.nt")
+            del data
+            t2 = time.perf_counter()
+            store.replace_graph(graph, Path(tmp) / "graph.nt")
+        load(store, {}, {graph: record})
+        checked.seconds.update({"serialize": round(t2 - t1, 3), "load": round(time.perf_counter() - t2, 3)})
         checked.loaded, checked.graph = True, graph
         parts.append(checked)
     report = parts[0]

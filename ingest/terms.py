@@ -8,22 +8,42 @@ from rdflib.term import Node
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+#: converted terms by pyoxigraph term: rows repeat the same IRIs and literals, and both term models are
+#: immutable, so one rdflib object per distinct term is shared (cleared when it reaches _CACHE_MAX entries)
+_converted: dict = {}
+_CACHE_MAX = 100_000
+
+
 def to_rdflib(term) -> Node | None:
-    """Convert a pyoxigraph term to the rdflib term model SCKG uses above the store."""
+    """Convert a pyoxigraph term to the rdflib term model SCKG uses above the store.
+
+    :raises TypeError: for a term kind SCKG does not use (RDF-star triples).
+    """
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
+    try:
+        return _converted[term]
+    except KeyError:
+        pass
+    kind = type(term)
+    if kind is ox.NamedNode:
+        out = URIRef(term.value)
+    elif kind is ox.Literal:
         if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.DefaultGraph):
+            out = Literal(term.value, lang=term.language)
+        else:
+            dt = term.datatype.value
+            out = Literal(term.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
+    elif kind is ox.BlankNode:
+        out = BNode(term.value)
+    elif kind is ox.DefaultGraph:
         return None
-    raise TypeError(f"unsupported term in a result: {term!r}")
+    else:
+        raise TypeError(f"unsupported term in a result: {term!r}")
+    if len(_converted) >= _CACHE_MAX:
+        _converted.clear()
+    _converted[term] = out
+    return out
 
 
 def to_ox(term: Node):

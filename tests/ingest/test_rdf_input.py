@@ -1,0 +1,133 @@
+"""RDF files through ``sckg ingest``: parsed by the engine (errors with file and line), checked by pySHACL
+or, for large files, by the shapes compiled to SPARQL, and written as one graph replacement."""
+from __future__ import annotations
+
+import pytest
+from rdflib import URIRef
+
+from ingest import rdf_input
+from ingest.errors import InputError, ValidationFailed
+from ingest.pipeline import _check_rdf, ingest_paths, validate_paths
+
+GRAPH = "https://w3id.org/sckg/graph/partner/test/rdf"
+
+# Data that breaks many kinds of SHACL constraints of ontology/shapes/: counts, classes, datatypes,
+# patterns, sh:in, sh:languageIn, sh:hasValue, sh:or, sh:not, qualified counts, node-level sh:in.
+BAD = """@prefix sckg: <https://w3id.org/sckg/ontology#> .
+@prefix id: <https://w3id.org/sckg/id/> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix schema: <https://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+id:practice\\/t1 a sckg:Practice ; sckg:city id:city\\/t1 , id:city\\/t2 ; sckg:startYear "20x9"^^xsd:gYear ;
+    sckg:edition id:edition\\/2012 .
+id:practice\\/t2 a sckg:Practice ; dct:title "Two" ; sckg:city id:org\\/t1 ; sckg:startYear 2019 ;
+    sckg:edition id:edition\\/2012 .
+id:city\\/t1 a sckg:City ; rdfs:label "One"@en ; sckg:population -5 ; owl:sameAs <https://www.geonames.org/123> .
+id:city\\/t2 a sckg:City ; rdfs:label "Two"@en ; owl:sameAs <https://sws.geonames.org/42/> ;
+    geo:lat "1.0"^^xsd:decimal .
+id:event\\/t1 a sckg:LearningEvent ; dct:title "E" ; schema:startDate "2023-05" .
+id:ep\\/t1 a sckg:EventPractice ; sckg:event id:event\\/t1 ; sckg:practice id:practice\\/t2 ; sckg:relation "keynote" .
+id:al\\/t1 a sckg:AxisLabel ; sckg:axis id:axis\\/economy ; sckg:edition id:edition\\/2012 ;
+    rdfs:label "Wirtschaft"@de .
+<http://metadata.un.org/sdg/99> a sckg:SDG ; skos:inScheme id:scheme\\/barriers .
+"""
+
+# Partner-style data no shape targets: two files with the same blank node label, which must stay apart.
+GOOD_NT = ('_:b0 <http://purl.org/dc/terms/source> <https://example.org/src> .\n'
+           '_:b0 <http://www.w3.org/2000/01/rdf-schema#label> "one"@en .\n'
+           '<https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
+GOOD_NQ = ('_:b0 <http://purl.org/dc/terms/source> <https://example.org/src> <https://example.org/g1> .\n'
+           '<https://example.org/y> <http://www.w3.org/2000/01/rdf-schema#label> "y" <https://example.org/g2> .\n'
+           '<https://example.org/z> <http://www.w3.org/2000/01/rdf-schema#label> "z" .\n')
+
+
+def test_engine_checks_find_exactly_what_pyshacl_finds(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(BAD, encoding="utf-8")
+    by_pyshacl = _check_rdf([bad], pyshacl_max=10**9)[1]
+    by_engine = _check_rdf([bad], pyshacl_max=0)[1]
+    assert any("checked by the engine" in n for n in by_engine.notes)
+    rules = {p.rule for p in by_pyshacl.problems}
+    # the data really exercises the constraint kinds the compiler covers
+    for rule in ("Practice_Property_dct_title", "Practice_Property_sckg_city", "Practice_Property_sckg_startYear",
+                 "EventPractice_Property_sckg_relation", "AxisLabel_Property_rdfs_label", "SdgRestriction",
+                 "SDG_Property_skos_inScheme", "LearningEvent_Property_schema_startDate", "City_Property_owl_sameAs",
+                 "City_Property_sckg_population"):
+        assert rule in rules
+    assert set(by_engine.problems) == set(by_pyshacl.problems)
+    assert not by_engine.conforms
+
+
+def test_a_syntax_error_names_file_and_line_and_nothing_is_written(empty_store, tmp_path):
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n\n"
+                   "<https://example.org/a> <https://example.org/p> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"broken\.ttl:3"):
+        validate_paths([bad])
+    with pytest.raises(InputError, match=r"broken\.ttl:3"):
+        ingest_paths([bad], empty_store, graph=GRAPH)
+    assert GRAPH not in empty_store.graphs()
+
+
+@pytest.mark.parametrize("limit", [0, 10**9], ids=["engine", "pyshacl"])
+def test_invalid_rdf_is_refused_and_the_old_graph_stays(empty_store, tmp_path, monkeypatch, limit):
+    monkeypatch.setattr(rdf_input, "PYSHACL_MAX_TRIPLES", limit)
+    good = tmp_path / "good.nt"
+    good.write_text(GOOD_NT, encoding="utf-8")
+    ingest_paths([good], empty_store, graph=GRAPH)
+    before = empty_store.count(GRAPH)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(BAD, encoding="utf-8")
+    with pytest.raises(ValidationFailed, match="bad.ttl"):
+        ingest_paths([bad], empty_store, graph=GRAPH)
+    assert empty_store.count(GRAPH) == before == len(GOOD_NT.splitlines())
+
+
+@pytest.mark.parametrize("limit", [0, 10**9], ids=["engine", "pyshacl"])
+def test_files_replace_the_graph_with_blank_nodes_apart_and_quads_flattened(empty_store, tmp_path, monkeypatch,
+                                                                            limit):
+    monkeypatch.setattr(rdf_input, "PYSHACL_MAX_TRIPLES", limit)
+    a, b, q = tmp_path / "a.nt", tmp_path / "b.nt", tmp_path / "c.nq"
+    a.write_text(GOOD_NT, encoding="utf-8")
+    b.write_text(GOOD_NT, encoding="utf-8")
+    q.write_text(GOOD_NQ, encoding="utf-8")
+    report = ingest_paths([a, b, q], empty_store, graph=GRAPH)
+    # a.nt and b.nt share one IRI triple; their blank nodes are different nodes; the quads' graphs are dropped
+    expected = 2 * 2 + 1 + len(GOOD_NQ.splitlines())
+    assert report.loaded and report.triples == expected
+    assert empty_store.count(GRAPH) == expected
+    subjects = empty_store.query("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/source> ?o } }",
+                                 {"g": URIRef(GRAPH)})
+    assert len(subjects) == 3
+    record = empty_store.query("SELECT ?p ?o WHERE { GRAPH <https://w3id.org/sckg/graph/meta> { ?g ?p ?o } }",
+                               {"g": URIRef(GRAPH)})
+    assert record, "the catalogue record of the graph is written"
+
+
+def test_shapes_the_engine_cannot_check_are_named_not_passed():
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from ingest.validate import engine_validate
+    shapes = Graph().parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+ex:EqualShape a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:a ; sh:equals ex:b ] .
+ex:NodeTarget a sh:NodeShape ; sh:targetNode ex:x ; sh:property [ sh:path ex:a ; sh:minCount 1 ] .
+ex:Off a sh:NodeShape ; sh:targetClass ex:Thing ; sh:deactivated true ;
+    sh:property [ sh:path ex:c ; sh:minCount 1 ] .
+ex:Named a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:d ; sh:minCount 1 ] .
+""", format="turtle")
+    store = ox.Store()
+    data = ox.NamedNode("urn:test:data")
+    store.load(input=b"<https://example.org/t> a <https://example.org/Thing> .", format=ox.RdfFormat.TURTLE,
+               to_graph=data)
+    report = engine_validate(store, shapes, data)
+    (note,) = report.notes
+    assert "sh:equals" in note and "targetNode" in note
+    # the deactivated shape is not applied; the active one is
+    assert [p.column for p in report.problems] == ["d"]
