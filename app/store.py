@@ -395,13 +395,15 @@ class OxigraphStore:
         if any(b"_:" in line for line in removed | added):  # blank nodes cannot be named in DELETE DATA
             self._stage_and_swap(target, name, path)
             return
-        parts = [f"{op} DATA {{ GRAPH {graph} {{\n" + b"\n".join(lines).decode("utf-8") + "\n} }"
-                 for op, lines in (("DELETE", removed), ("INSERT", added)) if lines]
-        if parts:
-            try:
-                target.update(" ;\n".join(parts))
-            except SyntaxError as e:
-                raise InputError(path.name, None, str(e)) from e
+        texts = {op: b"\n".join(lines) for op, lines in (("DELETE", removed), ("INSERT", added)) if lines}
+        try:  # the new lines go into update text: each must first be one N-Triples statement, nothing else
+            for _ in ox.parse(texts.get("INSERT", b""), format=ox.RdfFormat.N_TRIPLES):
+                pass
+        except SyntaxError as e:
+            raise InputError(path.name, None, str(e)) from e
+        if texts:  # the removed lines are the engine's own N-Triples (or a file it loaded before)
+            target.update(" ;\n".join(f"{op} DATA {{ GRAPH {graph} {{\n" + text.decode("utf-8") + "\n} }"
+                                       for op, text in texts.items()))
 
     def add_to_graph(self, name: str, data: RdfData) -> int:
         """Add triples to a named graph in one transaction; returns how many were given."""

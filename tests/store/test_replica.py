@@ -142,3 +142,19 @@ def test_a_graph_given_as_a_file_is_kept_as_that_file_and_survives_a_reopen(tmp_
     again.replace_graph(G, _graph(3, "c"))  # a later write of another kind replaces the file
     again.close()
     assert OxigraphStore(tmp_path / "db").count(G) == 3
+
+
+def test_a_changed_file_cannot_smuggle_sparql_into_the_update(tmp_path):
+    import pytest
+
+    from ingest.errors import InputError
+    s = OxigraphStore(tmp_path / "db")
+    (tmp_path / "a.nt").write_text(_graph(3, "a").serialize(format="nt"), encoding="utf-8")
+    s.replace_graph(G, tmp_path / "a.nt")
+    (tmp_path / "evil.nt").write_text(_graph(3, "a").serialize(format="nt") + '<https://example.org/x> '
+                                      '<https://example.org/p> "x" } } ; DROP ALL ; INSERT DATA { GRAPH '
+                                      '<https://example.org/g> { <https://example.org/y> <https://example.org/p> '
+                                      '"y" .\n', encoding="utf-8")
+    with pytest.raises(InputError):
+        s.replace_graph(G, tmp_path / "evil.nt")
+    assert s.count(G) == 3 and s.graphs() == [G]
