@@ -71,6 +71,11 @@ def _write_slice(path: Path, practices, held, kinds_iris, index, lo: int, hi: in
         return write_ntriples(out, practices, held, kinds_iris, ((i, index.top(i)) for i in range(lo, hi)), base)
 
 
+def _cores() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)  # the cores this process may use (Linux)
+    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
+
+
 def write_graph(path: Path, practices, held, kinds_iris, index, base: str = DEFAULT_BASE,
                 workers: int | None = None) -> tuple[int, int]:
     """Rank every practice with ``index`` (an ``app.related.Index``) and write the graph to ``path``;
@@ -84,7 +89,7 @@ def write_graph(path: Path, practices, held, kinds_iris, index, base: str = DEFA
     """
     n = len(practices)
     if workers is None:
-        workers = len(os.sched_getaffinity(0)) if n >= PARALLEL_FROM and hasattr(os, "fork") else 1
+        workers = _cores() if n >= PARALLEL_FROM and hasattr(os, "fork") else 1
     bounds = [(n * w // workers, n * (w + 1) // workers) for w in range(workers)]
     parts = [path.with_name(f"{path.name}.{w}") for w in range(workers)]
     children = []
