@@ -139,10 +139,13 @@ class DiskCatalog:
         self.disk.flush()
 
     def _keep_file(self, source: Path) -> ox.NamedNode:
-        """A durable copy of an N-Triples file in the files folder (a hard link when it is on the same disk)."""
+        """A durable copy of an N-Triples file in the files folder: a hard link for a file written in the
+        folder itself (the store's scratch files, which nobody edits afterwards), else a copy."""
         pointer = ox.NamedNode(FILE_PREFIX + uuid.uuid4().hex)
         dest = self._file(pointer)
         try:
+            if not source.resolve().is_relative_to(self.files.resolve()):
+                raise OSError("not a scratch file of this store")
             os.link(source, dest)
         except OSError:
             shutil.copyfile(source, dest)

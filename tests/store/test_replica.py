@@ -158,3 +158,14 @@ def test_a_changed_file_cannot_smuggle_sparql_into_the_update(tmp_path):
     with pytest.raises(InputError):
         s.replace_graph(G, tmp_path / "evil.nt")
     assert s.count(G) == 3 and s.graphs() == [G]
+
+
+def test_a_file_from_elsewhere_is_copied_so_editing_it_later_changes_nothing(tmp_path):
+    s = OxigraphStore(tmp_path / "db")
+    mine = tmp_path / "mine.nt"
+    mine.write_text(_graph(2, "a").serialize(format="nt"), encoding="utf-8")
+    s.replace_graph(G, mine)
+    with open(mine, "a", encoding="utf-8") as f:  # the owner appends to the file in place afterwards
+        f.write('<https://example.org/s/9> <https://example.org/p> "later" .\n')
+    s.close()
+    assert OxigraphStore(tmp_path / "db").count(G) == 2
