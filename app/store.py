@@ -6,9 +6,10 @@
 CONSTRUCT/DESCRIBE. The SPARQL endpoint uses :meth:`Store.query_serialized` instead, which lets the
 engine write the answer in the wire format directly.
 
-Reads on the embedded store are served from an in-memory replica of the on-disk store: the disk is the
-durable copy, every write goes to the disk first and then to the replica, each as one transaction, so
-readers see the old graph or the new one, never a mix (see docs/store.md for the measurements behind it).
+Reads on the embedded store are served from an in-memory replica of the on-disk store. Every write is
+applied to the replica as one transaction, so readers see the old graph or the new one, never a mix, and
+then made durable on disk (:mod:`app.disk`: new graph versions behind one atomic catalogue switch); if the
+disk fails, the replica is put back as it was. docs/scaling.md has the measurements behind this design.
 """
 from __future__ import annotations
 
