@@ -41,7 +41,7 @@ def write_ntriples(out: IO[str], practices, held, kinds_iris, tops, base: str = 
     slugs = [_slug(p) for p in practices]
     feature_nodes = [f"<{iri}>" for _, iri in kinds_iris]
     kinds = [k for k, _ in kinds_iris]
-    memo: dict[frozenset, str] = {}
+    memo: dict[frozenset, tuple[str, int]] = {}  # shared features → their lines (with a {n} slot), count
     pairs = written = 0
     for i, top in tops:
         src = nodes[i]
@@ -51,16 +51,18 @@ def write_ntriples(out: IO[str], practices, held, kinds_iris, tops, base: str = 
             dst = nodes[j]
             node = prefix + slugs[j] + ">"
             shared = frozenset(held[i] & held[j])
-            objects = memo.get(shared)
-            if objects is None:
+            cached = memo.get(shared)
+            if cached is None:
                 if len(memo) > 500_000:
                     memo.clear()
-                objects = memo[shared] = "".join(
-                    f"{{n}} {p_shared} {feature_nodes[f]} .\n" for fs in named(shared, kinds).values() for f in fs)
+                features = [f for fs in named(shared, kinds).values() for f in fs]
+                cached = memo[shared] = ("".join(f"{{n}} {p_shared} {feature_nodes[f]} .\n" for f in features),
+                                         len(features))
+            objects, n_objects = cached
             lines.append(f"{src} {related} {dst} .\n{node} {typed} .\n{node} {p_from} {src} .\n"
                          f"{node} {p_to} {dst} .\n{node} {p_score} \"{_decimal(score)}\"{decimal} .\n")
             lines.append(objects.replace("{n}", node))
-            written += 5 + objects.count("\n")
+            written += 5 + n_objects
         pairs += len(top)
         out.write("".join(lines))
     return pairs, written

@@ -67,13 +67,25 @@ def rdf_format(name_or_media_type: str) -> ox.RdfFormat:
 STAGING_PREFIX = "urn:sckg:staging:"
 
 
+def _serialized(data: tuple[bytes, str] | Path) -> tuple[dict, str]:
+    """Where the engine reads serialized content from (``input=`` bytes or ``path=``), and its syntax."""
+    if isinstance(data, Path):
+        return {"path": str(data)}, "ntriples"
+    return {"input": data[0]}, data[1]
+
+
+def _engine_parses(data: RdfData) -> bool:
+    """True for serialized triples (a Path, or bytes in a syntax without graph names): the engine parses them
+    straight into a graph, with no Python objects. Quads go through Python, which drops their graph names."""
+    return isinstance(data, Path) or isinstance(data, tuple) and not rdf_format(data[1]).supports_datasets
+
+
 def _triples_of(data: RdfData) -> Iterator[ox.Triple]:
     if isinstance(data, Graph):
         for s, p, o in data:
             yield ox.Triple(to_ox(s), to_ox(p), to_ox(o))
     elif isinstance(data, (tuple, Path)):
-        payload, fmt = data if isinstance(data, tuple) else (None, "ntriples")
-        source = {"path": str(data)} if payload is None else {"input": payload}
+        source, fmt = _serialized(data)
         try:
             for quad in ox.parse(**source, format=rdf_format(fmt)):
                 yield ox.Triple(quad.subject, quad.predicate, quad.object)
@@ -343,12 +355,8 @@ class OxigraphStore:
 
         :raises InputError: the data does not parse (nothing was written).
         """
-        if isinstance(data, Path):
-            self._write(lambda target: self._apply_file(target, name, data), {name}, {name: data})
-        else:
-            payload = data if isinstance(data, tuple) and not rdf_format(data[1]).supports_datasets else None
-            self._write(lambda target: self._stage_and_swap(target, name, payload or data),
-                        {name}, {name: payload} if payload else None)
+        apply = self._apply_file if isinstance(data, Path) else self._stage_and_swap
+        self._write(lambda target: apply(target, name, data), {name}, {name: data} if _engine_parses(data) else None)
         return self.count(name)
 
     def _stage_and_swap(self, target: ox.Store, name: str, data: RdfData) -> None:
@@ -357,10 +365,10 @@ class OxigraphStore:
         staging = ox.NamedNode(STAGING_PREFIX + uuid.uuid4().hex)
         self._staging.add(staging.value)
         try:
-            if isinstance(data, Path) or isinstance(data, tuple) and not rdf_format(data[1]).supports_datasets:
-                payload, fmt = data if isinstance(data, tuple) else (data.read_bytes(), "ntriples")
+            if _engine_parses(data):
+                source, fmt = _serialized(data)
                 try:
-                    target.load(input=payload, format=rdf_format(fmt), to_graph=staging)
+                    target.load(**source, format=rdf_format(fmt), to_graph=staging)
                 except SyntaxError as e:
                     raise InputError(f"{fmt} data", None, str(e)) from e
             else:
@@ -373,6 +381,9 @@ class OxigraphStore:
             self._staging.discard(staging.value)
 
     def _apply_file(self, target: ox.Store, name: str, path: Path) -> None:
+        """An N-Triples file as the graph's new content: loaded in one transaction into an empty graph, else
+        applied as the difference of lines (nothing when the file is the one kept on disk); blank nodes, which
+        cannot be named in ``DELETE DATA``, are staged and swapped instead."""
         graph = ox.NamedNode(name)
         if next(iter(target.quads_for_pattern(None, None, None, graph)), None) is None:
             try:  # nothing to take away: one transactional load
