@@ -96,9 +96,14 @@ class LiveServer:
         raise RuntimeError("the test server did not start")
 
     def stop(self):
+        """Close every socket from the server's own loop thread, so its ``select`` never sees a closed descriptor."""
+        from waitress import wasyncore
         time.sleep(0.1)  # let responses still being written finish before the sockets close
-        self.server.close()
+        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map, ignore_all=True))
         self.thread.join(timeout=5)
+        if self.thread.is_alive():
+            raise RuntimeError("the test server's loop did not stop")
+        self.server.task_dispatcher.shutdown()
 
 
 @pytest.fixture(scope="session")
