@@ -151,8 +151,10 @@ def _study_inputs(folder: Path | None, csvs: dict[str, Path]) -> tuple[Path, dic
     return context, overrides
 
 
-def _check_rdf(paths: list[Path], *, pyshacl_max: int | None = None) -> tuple[RdfInput, Report]:
-    """The RDF files parsed by the engine and their report (shapes and disjoint classes checked).
+def _check_rdf(paths: list[Path], *, pyshacl_max: int | None = None,
+               write_to: Path | None = None) -> tuple[RdfInput, Report]:
+    """The RDF files parsed by the engine and their report (shapes and disjoint classes checked); with
+    ``write_to``, their triples are also written there as N-Triples (see :meth:`RdfInput.check`).
 
     :raises InputError: a file does not parse (file and line) or cannot be read.
     """
@@ -161,7 +163,7 @@ def _check_rdf(paths: list[Path], *, pyshacl_max: int | None = None) -> tuple[Rd
     onto, vocab = ontology_files(ontology_dir)
     background = parse_turtle_files(onto + vocab, "ontology")
     kwargs = {} if pyshacl_max is None else {"pyshacl_max": pyshacl_max}
-    return data, data.check(shapes_graph(ontology_dir), background, onto + vocab, **kwargs)
+    return data, data.check(shapes_graph(ontology_dir), background, onto + vocab, write_to=write_to, **kwargs)
 
 
 def validate_paths(paths, *, base: str | None = None, progress: bool = False, resolver=None) -> Report:
@@ -197,31 +199,30 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
     if graph in (GRAPHS["meta"], GRAPHS["inferred"]):
         raise InputError(graph, None, "this graph is written by SCKG itself; choose another graph IRI")
     parts: list[Report] = []
-    if rdf:
-        data, checked = _check_rdf(rdf)
-        if not checked.conforms:
-            raise ValidationFailed(f"{checked.source} has {len(checked.violations)} problem(s); nothing was "
-                                   f"loaded:\n" + "\n".join(str(p) for p in checked.violations), checked)
-    if folder is not None or csvs:
-        study_dir, overrides = _study_inputs(folder, csvs)
-        parts.append(run_study(study_dir, store, base=base, progress=progress, overrides=overrides,
-                               resolver=resolver))
-    if rdf:
-        # the engine writes the checked triples as one N-Triples file, on the store's disk where it has one,
-        # and the store takes it as the graph's new content (one atomic replacement; see
-        # OxigraphStore.replace_graph); the catalogue record follows in a second, small write
-        record = describe(graph, title=f"Loaded from {', '.join(p.name for p in rdf)}",
-                          files={str(p): 0 for p in rdf}, triples=data.triples, sources=data.sources())
-        with tempfile.TemporaryDirectory(prefix="ingest-", dir=getattr(store, "scratch_dir", None)) as tmp:
-            t1 = time.perf_counter()
-            data.write_ntriples(Path(tmp) / "graph.nt")
+    # RDF files: the engine writes the checked triples as one N-Triples file (while the shapes are checked), on
+    # the store's disk where it has one, and the store takes it as the graph's new content (one atomic
+    # replacement; see OxigraphStore.replace_graph); the catalogue record follows in a second, small write
+    with tempfile.TemporaryDirectory(prefix="ingest-", dir=getattr(store, "scratch_dir", None)) as tmp:
+        checked_nt = Path(tmp) / "graph.nt"
+        if rdf:
+            data, checked = _check_rdf(rdf, write_to=checked_nt)
+            if not checked.conforms:
+                raise ValidationFailed(f"{checked.source} has {len(checked.violations)} problem(s); nothing was "
+                                       f"loaded:\n" + "\n".join(str(p) for p in checked.violations), checked)
+            record = describe(graph, title=f"Loaded from {', '.join(p.name for p in rdf)}",
+                              files={str(p): 0 for p in rdf}, triples=data.triples, sources=data.sources())
             del data
-            t2 = time.perf_counter()
-            store.replace_graph(graph, Path(tmp) / "graph.nt")
-        load(store, {}, {graph: record})
-        checked.seconds.update({"serialize": round(t2 - t1, 3), "load": round(time.perf_counter() - t2, 3)})
-        checked.loaded, checked.graph = True, graph
-        parts.append(checked)
+        if folder is not None or csvs:
+            study_dir, overrides = _study_inputs(folder, csvs)
+            parts.append(run_study(study_dir, store, base=base, progress=progress, overrides=overrides,
+                                   resolver=resolver))
+        if rdf:
+            t0 = time.perf_counter()
+            store.replace_graph(graph, checked_nt)
+            load(store, {}, {graph: record})
+            checked.seconds["load"] = round(time.perf_counter() - t0, 3)
+            checked.loaded, checked.graph = True, graph
+            parts.append(checked)
     report = parts[0]
     for other in parts[1:]:
         report.merge(other)

@@ -12,6 +12,7 @@ to SPARQL), because pySHACL needs minutes and gigabytes per million triples.
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,7 +24,8 @@ from ingest.disjointness import disjoint_problems
 from ingest.errors import InputError
 from ingest.report import Report
 from ingest.terms import to_rdflib
-from ingest.validate import engine_validate, validate
+from ingest.parallel import run_tasks
+from ingest.validate import shape_checks, shape_report, validate
 
 #: the scratch store's graph of the data being checked, and of the ontology and vocabularies around it
 DATA = ox.NamedNode("urn:sckg:check:data")
@@ -104,28 +106,42 @@ class RdfInput:
         return {to_rdflib(q.object) for q in
                 self.store.quads_for_pattern(None, ox.NamedNode(str(DCTERMS.source)), None, DATA)}
 
-    def write_ntriples(self, path: Path) -> None:
-        """Write the data to ``path`` as N-Triples, serialized by the engine."""
+    def write_ntriples(self, path: Path) -> float:
+        """Write the data to ``path`` as N-Triples, serialized by the engine; returns the seconds it took."""
+        t0 = time.perf_counter()
         self.store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=DATA)
+        return round(time.perf_counter() - t0, 3)
 
-    def check(self, shapes: Graph, background: Graph, background_paths, *, pyshacl_max: int | None = None) -> Report:
+    def check(self, shapes: Graph, background: Graph, background_paths, *, pyshacl_max: int | None = None,
+              write_to: Path | None = None) -> Report:
         """Validate the data against ``shapes`` (with ``background`` = ontology + vocabularies, read from
         ``background_paths`` for the engine) and against the ontology's disjoint classes; pySHACL checks data of
         up to ``pyshacl_max`` triples (default :data:`PYSHACL_MAX_TRIPLES`), the engine larger data.
+
+        With ``write_to``, the data is also written there as N-Triples (:meth:`write_ntriples`), whatever the
+        outcome; when the engine checks, that writing and the shape queries share the cores
+        (:func:`ingest.parallel.run_tasks`).
 
         :raises ShapesError: the shapes cannot be applied.
         """
         t0 = time.perf_counter()
         self.add_background(background_paths)
+        write = [partial(self.write_ntriples, write_to)] if write_to is not None else []
         if self.triples <= (PYSHACL_MAX_TRIPLES if pyshacl_max is None else pyshacl_max):
             report = validate(self.graph(), shapes, None, background)
+            written = [task() for task in write]
         else:
-            report = engine_validate(self.store, shapes, DATA, BACKGROUND)
+            checks, skipped = shape_checks(self.store, shapes, DATA, BACKGROUND)
+            results = run_tasks(write + checks)
+            written, found = results[:len(write)], results[len(write):]
+            report = shape_report(found, skipped, shapes_given=len(shapes) > 0)
             report.notes.append(f"{self.triples} triples: the shapes were checked by the engine (SPARQL)")
         t1 = time.perf_counter()
         report.extend(disjoint_problems(self.graph(typing_only=True), background))
         report.seconds.update({"parse": self.seconds, "shapes": round(t1 - t0, 3),
                                "disjoint": round(time.perf_counter() - t1, 3)})
+        if written:
+            report.seconds["serialize"] = written[0]
         report.source = ", ".join(p.name for p in self.paths)
         report.triples = self.triples
         report.classes = self.class_counts()

@@ -4,12 +4,14 @@ A non-conforming graph is a result (a :class:`Report` with violations), not an e
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from ingest.errors import InputError, ShapesError
+from ingest.parallel import run_tasks
 from ingest.report import INFO, VIOLATION, WARNING, Problem, Report
 
 SEVERITY = {SH.Violation: VIOLATION, SH.Warning: WARNING, SH.Info: INFO}
@@ -225,18 +227,22 @@ def _shape_queries(shapes: Graph, node, prop, subclasses=None) -> list[tuple[str
     return out
 
 
-def engine_validate(store, shapes: Graph, data_graph, background_graph=None) -> Report:
+def engine_validate(store, shapes: Graph, data_graph, background_graph=None, *, workers: int | None = None) -> Report:
     """Check the data of a pyoxigraph ``store`` against ``shapes`` with SPARQL evaluated by the engine.
 
     ``data_graph`` (an ``ox.NamedNode``) holds the data; ``background_graph`` the ontology and vocabularies
     (classes of values, subclasses); every other graph of ``store`` is ignored. Problems name the focus
     node as pySHACL's do (file ``data``, or ``ontology`` when the focus node has no triple in the data).
+    The queries run on ``workers`` processes (default: one per core; see :func:`ingest.parallel.run_tasks`).
     """
+    checks, skipped = shape_checks(store, shapes, data_graph, background_graph)
+    return shape_report(run_tasks(checks, workers), skipped, shapes_given=len(shapes) > 0)
+
+
+def shape_checks(store, shapes: Graph, data_graph, background_graph=None) -> tuple[list, set[str]]:
+    """The checks :func:`engine_validate` runs: one task per compiled query (each returning its list of
+    :class:`Problem`), and the shapes left out because they use SHACL outside the compiled subset."""
     from ingest.terms import to_rdflib
-    report = Report()
-    if len(shapes) == 0:
-        report.notes.append("no SHACL shapes found: the data was only checked for syntax")
-        return report
     graphs = [data_graph] + ([background_graph] if background_graph is not None else [])
     known: dict = {}
 
@@ -247,7 +253,17 @@ def engine_validate(store, shapes: Graph, data_graph, background_graph=None) -> 
             known[cls] = [cls] + [c for c in (to_rdflib(r["s"]) for r in rows) if c != cls]
         return known[cls]
 
-    skipped = set()
+    def check(text: str, has_value: bool, rule: str, body: str, column: str | None, severity: str) -> list[Problem]:
+        found = []
+        for row in store.query(text, default_graph=graphs):
+            value = to_rdflib(row["value"]) if has_value else None
+            in_data = any(True for _ in store.quads_for_pattern(row["focus"], None, None, data_graph))
+            message = body + (f" (value: {value})" if value is not None and str(value) not in body else "")
+            found.append(Problem("data" if in_data else "ontology", None, column, rule,
+                                 f"{to_rdflib(row['focus'])}: {message}", severity))
+        return found
+
+    checks, skipped = [], set()
     for other in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
         skipped.update(f"{_rule(shapes, s)} ({_local(other)})" for s in shapes.subjects(other, None))
     for node in set(shapes.subjects(SH.targetClass, None)):
@@ -263,20 +279,22 @@ def engine_validate(store, shapes: Graph, data_graph, background_graph=None) -> 
             message = shapes.value(shape, SH.message)
             severity = SEVERITY.get(shapes.value(shape, SH.severity), VIOLATION)
             path = shapes.value(shape, SH.path) if prop is not None else None
-            for text, has_value in queries:
-                for row in store.query(text, default_graph=graphs):
-                    focus = to_rdflib(row["focus"])
-                    value = to_rdflib(row["value"]) if has_value else None
-                    body = str(message) if message else "breaks the shape"
-                    if value is not None and str(value) not in body:
-                        body += f" (value: {value})"
-                    in_data = any(True for _ in store.quads_for_pattern(row["focus"], None, None, data_graph))
-                    column = _local(path) if path is not None else None
-                    report.problems.append(Problem("data" if in_data else "ontology", None, column,
-                                                   _rule(shapes, shape), f"{focus}: {body}", severity))
+            column = _local(path) if path is not None else None
+            checks += [partial(check, text, has_value, _rule(shapes, shape),
+                               str(message) if message else "breaks the shape", column, severity)
+                       for text, has_value in queries]
+    return checks, skipped
+
+
+def shape_report(found: list[list[Problem]], skipped: set[str], shapes_given: bool = True) -> Report:
+    """The report of :func:`shape_checks`' results: problems without repeats, violations first."""
+    report = Report()
+    if not shapes_given:
+        report.notes.append("no SHACL shapes found: the data was only checked for syntax")
+        return report
     if skipped:
         report.notes.append("not checked on large files (SHACL features outside the engine's subset): "
                             + ", ".join(sorted(skipped)))
-    report.problems = list(dict.fromkeys(report.problems))
+    report.problems = list(dict.fromkeys(p for problems in found for p in problems))
     report.problems.sort(key=lambda p: (p.severity != VIOLATION, p.file, p.line or 0, p.column or ""))
     return report
