@@ -6,13 +6,13 @@ compares equal to the one in the store line by line and costs no write (see ``Ox
 """
 from __future__ import annotations
 
-import os
 import shutil
-import traceback
+from functools import partial
 from pathlib import Path
 from typing import IO
 
 from app.related import named
+from ingest.parallel import TaskFailed, can_fork, cores, run_tasks
 from ingest.namespaces import DEFAULT_BASE, SCKG
 
 #: from this many practices on, ranking is split across the cores
@@ -73,50 +73,30 @@ def _write_slice(path: Path, practices, held, kinds_iris, index, lo: int, hi: in
         return write_ntriples(out, practices, held, kinds_iris, ((i, index.top(i)) for i in range(lo, hi)), base)
 
 
-def _cores() -> int:
-    affinity = getattr(os, "sched_getaffinity", None)  # the cores this process may use (Linux)
-    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
-
-
 def write_graph(path: Path, practices, held, kinds_iris, index, base: str = DEFAULT_BASE,
                 workers: int | None = None) -> tuple[int, int]:
     """Rank every practice with ``index`` (an ``app.related.Index``) and write the graph to ``path``;
     returns ``(pairs, triples)``.
 
-    From :data:`PARALLEL_FROM` practices on, the practices are split into one slice per core: forked
-    processes rank and write the later slices into part files while this one does the first, and the parts
+    From :data:`PARALLEL_FROM` practices on, the practices are split into one slice per core, ranked and
+    written by this process and forked ones (:func:`ingest.parallel.run_tasks`) into part files, and the parts
     are appended in order, so the file is the same as a single process writes.
 
     :raises OSError: a part could not be written.
     """
     n = len(practices)
     if workers is None:
-        workers = _cores() if n >= PARALLEL_FROM and hasattr(os, "fork") else 1
+        workers = cores() if n >= PARALLEL_FROM and can_fork() else 1
     bounds = [(n * w // workers, n * (w + 1) // workers) for w in range(workers)]
-    parts = [path.with_name(f"{path.name}.{w}") for w in range(workers)]
-    children = []
-    for w in range(1, workers):
-        pid = os.fork()
-        if pid == 0:  # the child: pure Python over inherited lists, then leave without any cleanup
-            code = 1
-            try:
-                pairs, triples = _write_slice(parts[w], practices, held, kinds_iris, index, *bounds[w], base)
-                parts[w].with_name(parts[w].name + ".count").write_text(f"{pairs} {triples}")
-                code = 0
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                os._exit(code)
-        children.append(pid)
-    totals = [_write_slice(path, practices, held, kinds_iris, index, *bounds[0], base)]
-    failed = [w for w, pid in enumerate(children, 1) if os.waitpid(pid, 0)[1] != 0]
-    if failed:
-        raise OSError(f"the related practices of slice {failed[0]} could not be written")
+    parts = [path] + [path.with_name(f"{path.name}.{w}") for w in range(1, workers)]
+    try:
+        totals = run_tasks([partial(_write_slice, part, practices, held, kinds_iris, index, lo, hi, base)
+                            for part, (lo, hi) in zip(parts, bounds)], workers)
+    except TaskFailed as e:
+        raise OSError(f"the related practices could not be written: {str(e).strip().splitlines()[-1]}") from e
     with open(path, "ab") as out:
         for part in parts[1:]:
             with open(part, "rb") as f:
                 shutil.copyfileobj(f, out, 16 << 20)
-            totals.append(tuple(int(x) for x in part.with_name(part.name + ".count").read_text().split()))
             part.unlink()
-            part.with_name(part.name + ".count").unlink()
     return sum(t[0] for t in totals), sum(t[1] for t in totals)
