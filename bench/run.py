@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python bench/run.py                # sizes S and M
     PYTHONPATH=. python bench/run.py --size L       # opt-in, ~10 M triples with partner observations
+    PYTHONPATH=. python bench/run.py --size L --library-only --repeat 2   # the library at L, in memory
 
 For each size it generates seeded study-shaped data (bench/generate.py) and measures, as medians of
 repeated runs with a ratio to an anchor measured side by side in this process:
@@ -90,6 +91,10 @@ def bench_size(size: str, args, work: Path) -> dict:
     print(f"[{size}] {triples} triples in {files['study']}", file=sys.stderr)
     reps = args.ingest_repeat or (1 if size == "L" else 3)
     out: dict = {"size": size, "practices": SIZES[size][0], "triples": triples, "ingest_repeat": reps}
+    if args.library_only:
+        out["library"] = measure.library_in_memory(files["study"], files["vocab"], args)
+        _phase("library", t, out, work)
+        return out
     remote_ingest = not args.no_remote and triples <= args.remote_ingest_max
     out["ingest"] = measure.ingest(files["study_nt"], work / size, reps, remote=remote_ingest)
     t = _phase("ingest", t, out, work)
@@ -124,6 +129,14 @@ def table(results: list[dict]) -> str:
     rows = [("size", "measure", "value", "anchor", "ratio")]
     for r in results:
         s = r["size"]
+        if "library" in r:  # --library-only
+            lib = r["library"]
+            times = sorted(lib["times_ms"].items(), key=lambda kv: -kv[1])
+            rows.append((s, f"library in memory ({lib['quads']} quads, loaded in {lib['load_s']:.0f} s), slowest "
+                         f"{times[0][0]}", f"{times[0][1]:,.1f} ms", "-", "-"))
+            rows.append((s, f"library queries over {lib['limit_ms'] / 1000:g} s",
+                         f"{len(lib['over_limit'])} of {len(times)}", "-", "-"))
+            continue
         ing = r["ingest"]
         rows.append((s, f"RDF ingest, sckg ingest (ingest_paths), {r['triples']} triples",
                      f"{ing['sckg_tps']:,.0f} t/s",
@@ -185,6 +198,16 @@ def query_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def per_query(result: dict) -> str:
+    """Every query's times: the engines' table, or the in-memory library's times (slowest first)."""
+    if "queries" in result:
+        return f"\n{result['size']}:\n{query_table(result)}"
+    if "library" in result:
+        times = sorted(result["library"]["times_ms"].items(), key=lambda kv: -kv[1])
+        return f"\n{result['size']}:\n| query | ms |\n|---|---|\n" + "\n".join(f"| {n} | {ms:,.1f} |" for n, ms in times)
+    return ""
+
+
 OTHERS = {"endpoint": ["--size", "{size}"], "pages": [], "derive": ["--repeat", "1"]}
 
 
@@ -219,6 +242,8 @@ def main(argv=None) -> int:
     ap.add_argument("--optimized", action="store_true",
                     help="also time on-disk pyoxigraph after Store.optimize() (always at S)")
     ap.add_argument("--ingest-only", action="store_true", help="measure the RDF ingest rows only (e.g. at L)")
+    ap.add_argument("--library-only", action="store_true",
+                    help="time the query library on an in-memory store of the size's data only (e.g. at L)")
     ap.add_argument("--remote-ingest-max", type=int, default=200_000,
                     help="largest study graph (triples) also loaded through RemoteStore (slow: a MOVE at the end)")
     ap.add_argument("--substitutions", action="store_true",
@@ -232,8 +257,7 @@ def main(argv=None) -> int:
         results = json.loads(Path(args.from_json).read_text(encoding="utf-8"))["results"]
         print(table(results))
         for r in results:
-            if "queries" in r:
-                print(f"\n{r['size']}:\n{query_table(r)}")
+            print(per_query(r))
         return 0
     sizes = args.size or ["S", "M"]
     work_ctx = tempfile.TemporaryDirectory(prefix="sckg-bench-") if args.work is None else None
@@ -252,8 +276,7 @@ def main(argv=None) -> int:
     print(table(results))
     if args.per_query:
         for r in results:
-            if "queries" in r:
-                print(f"\n{r['size']}:\n{query_table(r)}")
+            print(per_query(r))
     print(f"\nmachine: {report['machine']}\nJSON: {out}")
     for name, text in report.get("others", {}).items():
         print(f"\n== bench/{name}.py ==\n{text}")
