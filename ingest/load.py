@@ -5,35 +5,51 @@ leaves the previous graphs intact (the store applies one SPARQL Update atomicall
 """
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 from ingest.namespaces import GRAPHS
-from ingest.provenance import replace_record
-
-_META_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def _ntriples(graph: Graph) -> str:
     return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
 
 
-def replace_text(graphs: dict[str, Graph]) -> str:
-    """One SPARQL Update that replaces each named graph; terms are written by rdflib's N-Triples serializer.
+def _record_subjects(graph_iri: str) -> str:
+    """A group pattern binding ``?s`` to each subject of ``graph_iri``'s catalogue record as
+    :func:`ingest.provenance.describe` writes it: the graph itself, then, one and two steps down (not through
+    ``dct:source``, ``dct:publisher`` or ``dct:license``), its blank nodes and its IRIs under ``…/source/``
+    (the distributions and their checksums)."""
+    root = ox.NamedNode(graph_iri)
+    under = ox.Literal(graph_iri + "/source/")
+    shared = ", ".join(str(ox.NamedNode(str(p))) for p in (DCTERMS.source, DCTERMS.publisher, DCTERMS.license))
 
-    The triples go in an ``INSERT { … } WHERE { }`` template rather than ``INSERT DATA``: the same in SPARQL 1.1,
-    and accepted with blank nodes by every server (Virtuoso refuses blank nodes in ``INSERT DATA``).
+    def step(a: str, b: str) -> str:
+        return (f"{a} ?via{b[1:]} {b} FILTER(?via{b[1:]} NOT IN ({shared}) && "
+                f"(isBlank({b}) || STRSTARTS(STR({b}), {under})))")
+    return f"{{ BIND({root} AS ?s) }} UNION {{ {step(str(root), '?s')} }} UNION {{ {step(str(root), '?m')} {step('?m', '?s')} }}"
+
+
+def replace_text(graphs: dict[str, Graph], records: dict[str, Graph] | None = None) -> str:
+    """One SPARQL Update that replaces each named graph, and each graph's record in the catalogue graph
+    (the old record's triples are deleted where they are; the rest of the catalogue is not rewritten).
+
+    Terms are written by rdflib's N-Triples serializer and pyoxigraph. The triples go in an
+    ``INSERT { … } WHERE { }`` template rather than ``INSERT DATA``: the same in SPARQL 1.1, and accepted with
+    blank nodes by every server (Virtuoso refuses blank nodes in ``INSERT DATA``).
     """
+    records = records or {}
+    meta = URIRef(GRAPHS["meta"]).n3()
     parts = [f"DROP SILENT GRAPH {URIRef(name).n3()}" for name in graphs]
+    parts += [f"DELETE {{ GRAPH {meta} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {meta} {{ {_record_subjects(name)} ?s ?p ?o }} }}"
+              for name in records]
     inserts = [f"GRAPH {URIRef(name).n3()} {{\n{_ntriples(g)}}}" for name, g in graphs.items() if len(g)]
+    if any(len(r) for r in records.values()):
+        inserts.append(f"GRAPH {meta} {{\n" + "".join(_ntriples(r) for r in records.values()) + "}")
     if inserts:
         parts.append("INSERT {\n" + "\n".join(inserts) + "\n} WHERE { }")
     return " ;\n".join(parts)
-
-
-def current_meta(store) -> Graph:
-    """The catalogue graph as it is in the store now."""
-    result = store.query(_META_QUERY, {"g": URIRef(GRAPHS["meta"])})
-    return result if isinstance(result, Graph) else Graph()
 
 
 def load(store, graphs: dict[str, Graph], records: dict[str, Graph]) -> None:
@@ -41,7 +57,6 @@ def load(store, graphs: dict[str, Graph], records: dict[str, Graph]) -> None:
 
     :raises StoreError: if the store fails; then nothing was written.
     """
-    meta = current_meta(store)
-    for name, record in records.items():
-        meta = replace_record(meta, name, record)
-    store.update(replace_text({**graphs, GRAPHS["meta"]: meta}))
+    if GRAPHS["meta"] in graphs:
+        raise ValueError("the catalogue graph is written through records, not replaced as a graph")
+    store.update(replace_text(graphs, records))

@@ -60,30 +60,3 @@ def describe(graph_iri: str, *, title: str, files: dict[str, int], triples: int,
     for url in sorted(set(sources)):
         g.add((s, DCTERMS.source, URIRef(url)))
     return g
-
-
-def record_subjects(meta: Graph, graph_iri: str) -> set:
-    """The subjects of one graph's record in ``meta``: the graph, its distributions and their checksums."""
-    root = URIRef(graph_iri)
-    todo, seen = [root], set()
-    while todo:
-        s = todo.pop()
-        if s in seen:
-            continue
-        seen.add(s)
-        for p, o in meta.predicate_objects(s):
-            if p in (DCTERMS.source, DCTERMS.publisher, DCTERMS.license):
-                continue
-            if isinstance(o, BNode) or (isinstance(o, URIRef) and str(o).startswith(graph_iri + "/source/")):
-                todo.append(o)
-    return seen
-
-
-def replace_record(meta: Graph, graph_iri: str, record: Graph) -> Graph:
-    """``meta`` without the old record of ``graph_iri``, plus ``record``."""
-    drop = record_subjects(meta, graph_iri)
-    out = Graph()
-    for t in meta:
-        if t[0] not in drop:
-            out.add(t)
-    return out + record

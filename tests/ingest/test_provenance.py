@@ -7,7 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, VOID, XSD
 
 from ingest.namespaces import GRAPHS, SCKG, SPDX
-from ingest.provenance import describe, replace_record
+from ingest.provenance import describe
 from tests.ingest.conftest import STUDY, csv_rows
 
 
@@ -28,19 +28,6 @@ def test_record_lists_each_file_with_checksum_and_rows():
         checksum = g.value(d, SPDX.checksum)
         assert g.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
         assert str(g.value(checksum, SPDX.checksumValue)) == hashlib.sha256((STUDY / name).read_bytes()).hexdigest()
-
-
-def test_replacing_a_record_keeps_the_others():
-    study = describe(GRAPHS["study"], title="Study", files={str(STUDY / "sdgs.csv"): 17}, triples=1)
-    onto = describe(GRAPHS["ontology"], title="Ontology", files={}, triples=2)
-    meta = study + onto
-    newer = describe(GRAPHS["study"], title="Study again", files={str(STUDY / "editions.csv"): 5}, triples=3)
-    out = replace_record(meta, GRAPHS["study"], newer)
-    assert set(onto) <= set(out)
-    s = URIRef(GRAPHS["study"])
-    assert list(out.objects(s, DCTERMS.title)) == [Literal("Study again", lang="en")]
-    assert [str(out.value(d, DCTERMS.title)) for d in out.objects(s, PROV.wasDerivedFrom)] == ["editions.csv"]
-    assert len(list(out.subjects(SPDX.algorithm, None))) == 1
 
 
 def test_store_catalogue_describes_every_loaded_graph(store):

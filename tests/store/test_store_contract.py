@@ -285,3 +285,29 @@ def test_blank_nodes_survive_a_chunked_upload(any_store):
                             "<https://example.org/p>/<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>*/"
                             "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ?item }")
     assert int(items[0]["n"]) == 15
+
+
+def test_a_catalogue_record_is_replaced_in_place_and_the_others_kept(any_store):
+    from rdflib.namespace import DCTERMS, PROV
+
+    from ingest.load import load
+    from ingest.namespaces import SPDX
+    from ingest.provenance import describe, sha256
+    study = Path(__file__).resolve().parents[2] / "data" / "study"
+    one = describe(G1, title="One", files={str(study / "sdgs.csv"): 17}, triples=1, sources=[EX + "a"])
+    two = describe(G2, title="Two", files={str(study / "axis_labels.csv"): 6}, triples=2)
+    load(any_store, {}, {G1: one, G2: two})
+    newer = describe(G1, title="One again", files={str(study / "editions.csv"): 5}, triples=3)
+    load(any_store, {}, {G1: newer})
+    meta = any_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/sckg/graph/meta> { ?s ?p ?o } }")
+    s1, s2 = URIRef(G1), URIRef(G2)
+    # the other record is untouched
+    assert list(meta.objects(s2, DCTERMS.title)) == [Literal("Two", lang="en")]
+    assert [str(meta.value(d, DCTERMS.title)) for d in meta.objects(s2, PROV.wasDerivedFrom)] == ["axis_labels.csv"]
+    # the replaced one is the new record, with nothing left of the old: title, source, file, its checksum
+    assert list(meta.objects(s1, DCTERMS.title)) == [Literal("One again", lang="en")]
+    assert [str(meta.value(d, DCTERMS.title)) for d in meta.objects(s1, PROV.wasDerivedFrom)] == ["editions.csv"]
+    assert list(meta.objects(s1, DCTERMS.source)) == []
+    assert (URIRef(G1 + "/source/sdgs.csv"), None, None) not in meta
+    assert list(meta.subjects(SPDX.checksumValue, Literal(sha256(study / "sdgs.csv"), datatype=XSD.hexBinary))) == []
+    assert sum(1 for _ in meta.subjects(SPDX.algorithm, None)) == 2
