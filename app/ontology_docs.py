@@ -119,8 +119,10 @@ def examples(store, onto: Ontology, per_class: int = 3) -> dict[str, list[dict]]
         query = load_queries()["class-examples"]
         out = {}
         for term in onto.classes:
-            rows = run_named(store, query, {"class": term.iri})[:per_class]
-            out[term.name] = [{"iri": str(r["instance"]), "label": str(r.get("label", r["instance"]))} for r in rows]
+            first = {}  # one row per instance (one with labels in two other languages answers twice)
+            for r in run_named(store, query, {"class": term.iri}):
+                first.setdefault(str(r["instance"]), str(r.get("label", r["instance"])))
+            out[term.name] = [{"iri": i, "label": label} for i, label in list(first.items())[:per_class]]
         _examples_cache.clear()
         _examples_cache[key] = out
     return _examples_cache[key]
