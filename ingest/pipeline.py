@@ -9,6 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from ingest import resources
@@ -193,6 +194,11 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
     :raises ValidationFailed: the input has violations; nothing was written.
     :raises InputError: a path cannot be read or parsed (file and line), or RDF files come without a graph IRI.
     """
+    if graph is not None:
+        try:  # before any file is read: an IRI the store would refuse only after the checks
+            ox.NamedNode(graph)
+        except ValueError as e:
+            raise InputError(graph, None, f"is not a valid graph IRI: {e}") from e
     folder, csvs, rdf = classify(paths)
     if rdf and not graph:
         raise InputError(rdf[0].name, None, "RDF files need --graph IRI: the named graph to load them into")

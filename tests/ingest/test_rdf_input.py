@@ -131,3 +131,13 @@ ex:Named a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:d ;
     assert "sh:equals" in note and "targetNode" in note
     # the deactivated shape is not applied; the active one is
     assert [p.column for p in report.problems] == ["d"]
+
+
+def test_an_invalid_graph_iri_is_refused_before_the_files_are_read(empty_store, tmp_path):
+    from ingest.errors import InputError
+    from ingest.pipeline import ingest_paths
+    missing = tmp_path / "not-read.nt"  # never opened: the IRI is checked first
+    with pytest.raises(InputError, match="is not a valid graph IRI") as e:
+        ingest_paths([missing], empty_store, graph="https://example.org/g h>")
+    assert "https://example.org/g h>" in str(e.value)
+    assert empty_store.query("ASK { GRAPH ?g { ?s ?p ?o } }") is False
