@@ -14,7 +14,6 @@ import statistics
 import sys
 import tempfile
 import time
-from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,27 +42,19 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         data = rdf_input.RdfInput([nt])
         print(f"{args.size}: {data.triples} triples parsed in {time.perf_counter() - t0:.1f} s", flush=True)
-        shared = rdf_input.run_tasks
         seconds: dict[int, list[float]] = {1: [], parallel.cores(): []}
-        try:
-            for rnd in range(args.rounds):
-                for workers in seconds:
-                    rdf_input.run_tasks = partial(_with_workers, shared, workers)
-                    t0 = time.perf_counter()
-                    report = data.check(shapes, background, onto + vocab, write_to=Path(tmp) / f"copy-{workers}.nt")
-                    seconds[workers].append(time.perf_counter() - t0)
-                    print(f"round {rnd + 1}, {workers} process(es): {seconds[workers][-1]:.2f} s "
-                          f"({len(report.problems)} problems)", flush=True)
-        finally:
-            rdf_input.run_tasks = shared
+        for rnd in range(args.rounds):
+            for workers in seconds:
+                t0 = time.perf_counter()
+                report = data.check(shapes, background, onto + vocab, write_to=Path(tmp) / f"copy-{workers}.nt",
+                                    workers=workers)
+                seconds[workers].append(time.perf_counter() - t0)
+                print(f"round {rnd + 1}, {workers} process(es): {seconds[workers][-1]:.2f} s "
+                      f"({len(report.problems)} problems)", flush=True)
     one, many = (statistics.median(v) for v in seconds.values())
     print(f"checks + N-Triples copy, median of {args.rounds}: one process {one:.2f} s, "
           f"{parallel.cores()} processes {many:.2f} s, {one / many:.2f}x")
     return 0
-
-
-def _with_workers(run, workers: int, tasks, _workers=None):
-    return run(tasks, workers)
 
 
 if __name__ == "__main__":

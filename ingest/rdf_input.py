@@ -113,14 +113,14 @@ class RdfInput:
         return round(time.perf_counter() - t0, 3)
 
     def check(self, shapes: Graph, background: Graph, background_paths, *, pyshacl_max: int | None = None,
-              write_to: Path | None = None) -> Report:
+              write_to: Path | None = None, workers: int | None = None) -> Report:
         """Validate the data against ``shapes`` (with ``background`` = ontology + vocabularies, read from
         ``background_paths`` for the engine) and against the ontology's disjoint classes; pySHACL checks data of
         up to ``pyshacl_max`` triples (default :data:`PYSHACL_MAX_TRIPLES`), the engine larger data.
 
         With ``write_to``, the data is also written there as N-Triples (:meth:`write_ntriples`), whatever the
-        outcome; when the engine checks, that writing and the shape queries share the cores
-        (:func:`ingest.parallel.run_tasks`).
+        outcome; when the engine checks, that writing and the shape queries share ``workers`` processes
+        (default: one per core; :func:`ingest.parallel.run_tasks`).
 
         :raises ShapesError: the shapes cannot be applied.
         """
@@ -132,7 +132,7 @@ class RdfInput:
             written = [task() for task in write]
         else:
             checks, skipped = shape_checks(self.store, shapes, DATA, BACKGROUND)
-            results = run_tasks(write + checks)
+            results = run_tasks(write + checks, workers)
             written, found = results[:len(write)], results[len(write):]
             report = shape_report(found, skipped, shapes_given=len(shapes) > 0)
             report.notes.append(f"{self.triples} triples: the shapes were checked by the engine (SPARQL)")
