@@ -17,7 +17,8 @@ from app.browse_terms import is_http, labels, page_url
 from app.browse_web import csv_response, json_response, vendor_path, wanted_format
 from app.errors import BadRequest
 from app.i18n import current_language
-from app.store import get_store
+from app.guard import check_query
+from app.sparql import query_terms
 from app.browse_map import HEIGHT, WIDTH, markers
 from ingest.namespaces import PREFIXES
 
@@ -40,14 +41,6 @@ def library() -> dict:
         return {}
 
 
-def _check(text: str) -> None:
-    try:
-        from app.guard import check_query
-    except ImportError:
-        return
-    check_query(text, current_app.config.get("ALLOWED_SERVICE_HOSTS", ""))
-
-
 def _cell(term, names: dict) -> dict:
     if term is None:
         return {"literal": "", "lang": None}
@@ -61,20 +54,22 @@ def _cell(term, names: dict) -> dict:
 
 
 def run(text: str, bindings: dict | None) -> dict:
-    """Evaluate and shape the answer: ``{columns, rows}`` (cells), ``{boolean}`` or triples as rows.
+    """Evaluate as ``/sparql`` does (a killable worker, the timeout, the row cap: :func:`app.sparql.query_terms`)
+    and shape the answer: ``{columns, rows}`` (cells), ``{boolean}`` or triples as rows.
 
-    :raises BadRequest: the query is refused by the safety checks.
+    :raises BadRequest: the query is refused by the safety checks, or it could not be evaluated.
     :raises QuerySyntaxError: it does not parse.
+    :raises QueryTimeout: it ran longer than the timeout.
     """
-    _check(text)
-    result = get_store().query(text, bindings=bindings or None)
+    check_query(text, current_app.config.get("ALLOWED_SERVICE_HOSTS", ""))
+    result, truncated = query_terms(text, bindings or None)
     if isinstance(result, bool):
-        return {"boolean": result, "columns": [], "rows": [], "raw": []}
+        return {"boolean": result, "columns": [], "rows": [], "raw": [], "truncated": False}
     if isinstance(result, Graph):
         columns = ["subject", "predicate", "object"]
-        raw = [dict(zip(columns, t)) for t in list(result)[:current_app.config.get("RESULT_LIMIT", 10000)]]
+        raw = [dict(zip(columns, t)) for t in result]
     else:
-        raw = result[:current_app.config.get("RESULT_LIMIT", 10000)]
+        raw = result
         columns = []
         for row in raw:
             for k in row:
@@ -83,7 +78,7 @@ def run(text: str, bindings: dict | None) -> dict:
     shown = raw[:SHOWN]
     names = labels([v for r in shown for v in r.values() if isinstance(v, URIRef)], current_language())
     rows = [[_cell(r.get(c), names) for c in columns] for r in shown]
-    return {"columns": columns, "rows": rows, "raw": raw, "total": len(raw), "boolean": None}
+    return {"columns": columns, "rows": rows, "raw": raw, "total": len(raw), "boolean": None, "truncated": truncated}
 
 
 def bar_chart(answer: dict) -> list[dict] | None:

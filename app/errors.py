@@ -79,6 +79,13 @@ class QueryTimeout(KGError):
     title = "Query timeout"
 
 
+class TableUnavailable(KGError):
+    """A report table whose query ran out of time or memory."""
+
+    status = 503
+    title = "Table unavailable"
+
+
 def _wants_html() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/plain", "text/html"])
     return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/json"]

@@ -25,14 +25,15 @@ from typing import IO, TypeVar
 
 import pyoxigraph as ox
 import requests
-from rdflib import BNode, Graph
+from rdflib import BNode
 from rdflib.term import Node
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
 from tqdm import tqdm
 
+from app.results import decoded
 from app.sparql_text import bind_values, query_form
-from app.store import QueryResult, RdfData, _triples_of, rdf_format, to_rdflib
+from app.store import QueryResult, RdfData, _triples_of, rdf_format
 from ingest.errors import QuerySyntaxError, StoreError, StoreUnavailable
 
 T = TypeVar("T")
@@ -223,24 +224,17 @@ class RemoteStore:
         :raises StoreError: the server failed otherwise.
         """
         text = with_values(text, bindings)
-        if query_form(text) in ("CONSTRUCT", "DESCRIBE"):
+        form = query_form(text)
+        if form in ("CONSTRUCT", "DESCRIBE"):
             body = self._sparql(text, "application/n-triples", default_graphs, named_graphs)
-            g = Graph()
-            try:
-                for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
-                    g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-            except SyntaxError as e:
-                raise StoreError(f"the SPARQL server sent a graph that does not parse: {e}") from e
-            return g
-        body = self._sparql(text, RESULT_TYPES["json"], default_graphs, named_graphs)
+            kind, what = "graph", "a graph that does"
+        else:
+            body = self._sparql(text, RESULT_TYPES["json"], default_graphs, named_graphs)
+            kind, what = ("boolean" if form == "ASK" else "solutions"), "results that do"
         try:
-            result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            if isinstance(result, ox.QueryBoolean) or query_form(text) == "ASK":
-                return _as_bool(result)
-            names = [v.value for v in result.variables]
-            return [{n: to_rdflib(sol[n]) for n in names if sol[n] is not None} for sol in result]
+            return decoded(kind, body)
         except SyntaxError as e:
-            raise StoreError(f"the SPARQL server sent results that do not parse: {e}") from e
+            raise StoreError(f"the SPARQL server sent {what} not parse: {e}") from e
 
     def query_serialized(self, text: str, result_format: str = "json", graph_format: str = "turtle", *,
                          default_graphs: list[str] | None = None,
@@ -413,15 +407,6 @@ def _message(body) -> str:
 
 def _has_bnode(t: ox.Triple) -> bool:
     return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-
-
-def _as_bool(result) -> bool:
-    """An ASK answer: a boolean result, or (Virtuoso over POST) a one-row table holding 1 or 0."""
-    if isinstance(result, ox.QueryBoolean):
-        return bool(result)
-    for sol in result:
-        return any(sol[v] is not None and sol[v].value in ("1", "true") for v in result.variables)
-    return False
 
 
 def _boolean_body(value: bool, result_format: str) -> bytes:

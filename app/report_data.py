@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from app.errors import BadRequest, ResourceNotFound
+from app.errors import BadRequest, QueryTimeout, ResourceNotFound
 from app.queries import NamedQuery, load_queries, run_named
 
 #: (key, query, title, empty-state text); the order is the order of the report
@@ -40,6 +41,8 @@ SECTIONS = (
      "There is no previous edition to compare with."),
 )
 _YEAR = re.compile(r"^\d{4}$")
+#: how a report runs one named query with its parameters: rows of rdflib terms
+Runner = Callable[[NamedQuery, Mapping[str, str]], list]
 
 
 @dataclass
@@ -51,6 +54,8 @@ class Table:
     empty: str
     columns: list[str]
     rows: list[dict[str, str]]
+    #: why the table could not be computed (its query ran out of time or memory); None when it was
+    error: str | None = None
 
 
 @dataclass
@@ -103,8 +108,11 @@ def projection(text: str) -> list[str]:
     return out
 
 
-def build_report(store, year: str, base_iri: str, queries: dict[str, NamedQuery] | None = None) -> Report:
-    """Run every report query for one edition.
+def build_report(store, year: str, base_iri: str, queries: dict[str, NamedQuery] | None = None,
+                 run: Runner | None = None) -> Report:
+    """Run every report query for one edition, each through ``run(query, params)`` (by default in this
+    process on ``store``; the web passes the guarded path of ``/sparql``). A table whose query ran out of time
+    or memory is kept with its ``error``; the rest of the report is still built.
 
     :raises BadRequest: the edition is not a four-digit year.
     :raises ResourceNotFound: the store has no such edition.
@@ -112,20 +120,25 @@ def build_report(store, year: str, base_iri: str, queries: dict[str, NamedQuery]
     if not _YEAR.match(year or ""):
         raise BadRequest(f"an edition is a four-digit year such as 2021, got {year!r}")
     queries = load_queries() if queries is None else queries
+    run = run or (lambda nq, params: run_named(store, nq, params))
     edition = URIRef(f"{base_iri}edition/{year}")
     params = {"edition": str(edition)}
-    summary = run_named(store, queries["report-summary"], params)
+    summary = run(queries["report-summary"], params)
     if not summary:
         raise ResourceNotFound(f"the dataset has no study edition {year}; /reports/ lists the editions")
-    previous = run_named(store, queries["report-previous-edition"], params)
+    previous = run(queries["report-previous-edition"], params)
     report = Report(year, str(edition), _plain(summary[0]), str(previous[0]["previousYear"]) if previous else None)
     if previous:
-        before = run_named(store, queries["report-summary"], {"edition": str(previous[0]["previous"])})
+        before = run(queries["report-summary"], {"edition": str(previous[0]["previous"])})
         report.previous_summary = _plain(before[0]) if before else {}
     for key, name, title, empty in SECTIONS:
         q = queries[name]
-        rows = [_plain(r) for r in run_named(store, q, params)]
-        report.tables.append(Table(key, name, title, q.description, empty, projection(q.text), rows))
+        rows, error = [], None
+        try:
+            rows = [_plain(r) for r in run(q, params)]
+        except (QueryTimeout, BadRequest) as e:
+            error = e.message
+        report.tables.append(Table(key, name, title, q.description, empty, projection(q.text), rows, error))
     return report
 
 
@@ -154,6 +167,9 @@ def report_xlsx(report: Report) -> bytes:
         ws.append([k, _number(v)])
     for t in report.tables:
         sheet = wb.create_sheet(t.key[:31])
+        if t.error:
+            sheet.append([f"This table could not be computed: {t.error}"])
+            continue
         sheet.append(t.columns)
         for r in t.rows:
             sheet.append([_number(r.get(c, "")) for c in t.columns])

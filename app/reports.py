@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from app.errors import BadRequest
+from app.errors import BadRequest, TableUnavailable
 from app.report_data import Report, build_report, editions, report_xlsx, table_csv
+from app.queries import NamedQuery, bindings_for
 from app.report_svg import bar_chart, heatmap
+from app.sparql import query_terms
 from app.store import get_store
 
 bp = Blueprint("reports", __name__)
@@ -84,11 +86,20 @@ def index():
 _cache: dict = {}
 
 
+def _guarded(nq: NamedQuery, params) -> list:
+    """A report query run as ``/sparql`` runs queries: in a killable worker, under the timeout and memory cap."""
+    rows, _ = query_terms(nq.text, bindings_for(nq, params))
+    return rows
+
+
 def cached_report(store, year: str, base_iri: str) -> Report:
-    """The report of an edition, computed once per version of the store (``store.generation``)."""
+    """The report of an edition, computed once per version of the store (``store.generation``); one with a
+    table that failed (out of time or memory) is not kept, so it is tried again on the next request."""
     key = (id(store), store.generation, year, base_iri)
     if key not in _cache:
-        report = build_report(store, year, base_iri)
+        report = build_report(store, year, base_iri, run=_guarded)
+        if any(t.error for t in report.tables):
+            return report
         if len(_cache) > 32 or any(k[:2] != key[:2] for k in _cache):
             _cache.clear()
         _cache[key] = report
@@ -106,7 +117,10 @@ def edition(year: str):
         if not key:
             raise BadRequest("a CSV holds one table: add table=KEY (one of "
                              f"{', '.join(t.key for t in report.tables)}), or use format=xlsx for all of them")
-        body = table_csv(report.table(key))
+        table = report.table(key)
+        if table.error:
+            raise TableUnavailable(f"the table {key!r} could not be computed: {table.error}")
+        body = table_csv(table)
         return Response(body, mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="sckg-report-{report.year}-{key}.csv"'})
     if fmt == "xlsx":

@@ -117,3 +117,28 @@ RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
+
+
+def decoded(kind: str, body: bytes):
+    """A serialized answer read back as rdflib terms, the shape ``store.query`` returns: rows (a list of dicts
+    without the unbound variables) for ``solutions`` in SPARQL results JSON, a bool for ``boolean`` (JSON; a
+    one-row table holding 1 or 0, as Virtuoso answers an ASK over POST, reads as that value), and an rdflib
+    ``Graph`` for ``graph`` in N-Triples.
+
+    :raises SyntaxError: the body does not parse.
+    """
+    from rdflib import Graph
+
+    from ingest.terms import to_rdflib
+    if kind == "graph":
+        g = Graph()
+        for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return g
+    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if kind == "boolean":
+        return any(sol[v] is not None and sol[v].value in ("1", "true") for sol in result for v in result.variables)
+    names = [v.value for v in result.variables]
+    return [{n: to_rdflib(sol[n]) for n in names if sol[n] is not None} for sol in result]

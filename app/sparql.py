@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
+from rdflib.term import Node
 from werkzeug.sansio.utils import get_current_url
 
 from app import guard, protocol
 from app.errors import BadRequest, Forbidden, PayloadTooLarge, TooManyRequests, UnsupportedMediaType
 from app.executor import Answer, Executor, Job
+from app.results import decoded
+from app.sparql_text import bind_values
 from app.store import get_store
+from ingest.errors import StoreError
 
 bp = Blueprint("sparql", __name__)
 
@@ -123,6 +128,24 @@ def run_job(job: Job, *, cache: bool = True) -> Answer:
     if cache:
         answers.put(key, answer)
     return answer
+
+
+def query_terms(text: str, bindings: Mapping[str, Node] | None = None):
+    """A query from a page (the query page, an edition report), run as ``/sparql`` runs it: through
+    :func:`run_job`, so in a killable worker under the timeout and the memory cap, at most ``RESULT_LIMIT``
+    rows, and from the answer cache. Returns ``(answer, truncated)``: the answer as rdflib terms (rows, a bool
+    or a ``Graph``, :func:`app.results.decoded`), and whether the row cap cut it.
+
+    :raises QuerySyntaxError, BadRequest, QueryTimeout: see :meth:`Executor.run`.
+    """
+    if bindings:
+        text = bind_values(text, bindings)
+    answer = run_job(Job(text, result_format="json", graph_format="ntriples",
+                         limit=current_app.config.get("RESULT_LIMIT") or None))
+    try:
+        return decoded(answer.kind, answer.body), answer.truncated
+    except SyntaxError as e:
+        raise StoreError(f"an answer of the store does not parse: {e}") from e
 
 
 def _query_request() -> tuple[str | None, dict[str, list[str]]]:

@@ -218,3 +218,31 @@ def test_memory_hungry_query_is_refused(server):
     no_leak(r)
     alive(s)
     assert total(s) == CANARY_TRIPLES
+
+
+def test_the_query_page_stops_a_runaway_query_too(server):
+    """The browser's query page evaluates through the same killable workers as /sparql, not in the server."""
+    s = server(QUERY_TIMEOUT_S=2)
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }"
+    t0 = time.monotonic()
+    r = requests.get(s.url + "/query", params={"query": runaway}, headers={"Accept": "text/html"}, timeout=30)
+    elapsed = time.monotonic() - t0
+    assert r.status_code == 503 and r.headers["Content-Type"].startswith("text/html"), r.text[:300]
+    assert "longer than 2 s" in r.text
+    assert 1.9 <= elapsed < 3.5
+    no_leak(r)
+    r = requests.get(s.url + "/query", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                                                "format": "json"}, timeout=30)
+    assert r.status_code == 200 and int(r.json()["results"]["bindings"][0]["n"]) >= CANARY_TRIPLES
+    alive(s)
+
+
+def test_the_query_page_caps_rows_and_says_so(server):
+    s = server(RESULT_LIMIT=5)
+    r = requests.get(s.url + "/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                     headers={"Accept": "text/html"}, timeout=30)
+    assert r.status_code == 200
+    assert "5 rows" in r.text and "the answer stops at the row limit" in r.text
+    r = requests.get(s.url + "/query", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"},
+                     headers={"Accept": "text/html"}, timeout=30)
+    assert "3 rows" in r.text and "row limit" not in r.text

@@ -153,3 +153,45 @@ def test_comparison_with_an_undocumented_previous_edition_is_flagged(client, csv
     assert not csvdata.participation.get("2019")
     page = client.get("/reports/2021", headers=HTML).get_data(as_text=True)
     assert "The dataset documents no participating city for 2019" in page
+
+
+def test_report_queries_run_through_the_guarded_path(client, monkeypatch):
+    """Report tables are evaluated like /sparql queries (killable worker, timeout, memory cap), so their
+    answers land in the endpoint's answer cache."""
+    from app import reports
+    from app.sparql import AnswerCache
+    answers = AnswerCache()
+    monkeypatch.setitem(client.application.extensions, "sckg.answers", answers)
+    monkeypatch.setattr(reports, "_cache", {})
+    assert client.get("/reports/2012?format=xlsx").status_code == 200
+    texts = [key[1].text for key in answers._items]
+    assert any("Edition report: practices transferable" in t for t in texts)
+
+
+def test_a_table_out_of_time_is_marked_and_the_rest_of_the_report_served(client, monkeypatch):
+    from app import reports
+    from app.errors import QueryTimeout
+    real = reports._guarded
+
+    def slow_transferable(nq, params):
+        if nq.name == "report-transferable-practices":
+            raise QueryTimeout("the query ran longer than 20 s and was stopped")
+        return real(nq, params)
+
+    monkeypatch.setattr(reports, "_guarded", slow_transferable)
+    monkeypatch.setattr(reports, "_cache", {})
+    r = client.get("/reports/2021", headers=HTML)
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    section = page[page.index('id="transferable-practices"'):]
+    section = section[:section.index("</section>")]
+    assert "This table could not be computed: the query ran longer than 20 s" in section
+    assert 'id="participating-cities"' in page and 'href="/id/city/bilbao"' in page
+    r = client.get("/reports/2021?format=csv&table=transferable-practices")
+    assert r.status_code == 503 and "could not be computed" in r.get_data(as_text=True)
+    wb = load_workbook(io.BytesIO(client.get("/reports/2021?format=xlsx").data))
+    assert wb["transferable-practices"]["A1"].value.startswith("This table could not be computed")
+    monkeypatch.setattr(reports, "_guarded", real)  # a failed report is not kept: the next request computes it
+    page = client.get("/reports/2021", headers=HTML).get_data(as_text=True)
+    section = page[page.index('id="transferable-practices"'):]
+    assert "could not be computed" not in section[:section.index("</section>")]
