@@ -14,57 +14,22 @@ import socket
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from app import sparql_text
 from app.errors import BadRequest, Forbidden
+from app.sparql_text import Token
 
 MAX_DEPTH = 100
 MAX_UNIONS = 200
 
-_TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-  | (?P<var>[?$][\w\u00b7\u00c0-\uffff]+)
-  | (?P<bnode>_:[\w.\-\u00b7\u00c0-\uffff]+)
-  | (?P<pname>[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*:(?:[\w.\-:%\\\u00b7\u00c0-\uffff]*[\w:%\-\u00b7\u00c0-\uffff])?|:(?:[\w.\-:%\\\u00b7\u00c0-\uffff]*[\w:%\-\u00b7\u00c0-\uffff])?)
-  | (?P<word>[A-Za-z_][\w\-]*)
-  | (?P<open>[{(\[])
-  | (?P<close>[})\]])
-  | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
-
-
-@dataclass
-class Token:
-    kind: str
-    text: str
-    start: int
-    depth: int  # brace/paren depth before the token
-
-    @property
-    def word(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
-
-
 def tokens(text: str) -> list[Token]:
-    """The significant tokens of a query (no spaces, no comments), each with its nesting depth.
+    """The significant tokens of a query (:func:`app.sparql_text.tokens`), each with its nesting depth.
 
     :raises BadRequest: nesting deeper than ``MAX_DEPTH``.
     """
-    out: list[Token] = []
-    depth = 0
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind in ("ws", "comment"):
-            continue
-        if kind == "close":
-            depth = max(0, depth - 1)
-        out.append(Token(kind, m.group(), m.start(), depth))
-        if kind == "open":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise BadRequest(f"the query is nested more than {MAX_DEPTH} levels deep; simplify it")
-    return out
+    try:
+        return sparql_text.tokens(text, MAX_DEPTH)
+    except sparql_text.TooDeep:
+        raise BadRequest(f"the query is nested more than {MAX_DEPTH} levels deep; simplify it") from None
 
 
 def _allowed_host(url: str, allowed: set[str]) -> bool:

@@ -6,46 +6,76 @@ remote store), and by the safety checks that look for keywords such as ``SERVICE
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 
-_TOKEN = re.compile(r'''
-    (?P<comment>\#[^\n]*)
-  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*(?:"""|$)|\'\'\'(?:[^'\\]|\\.|'(?!''))*(?:\'\'\'|$)
-              |"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?)
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<var>[?$][\w]+)
-  | (?P<word>[A-Za-z_][\w-]*(?::[\w.-]*)?|:[\w.-]*)
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+  | (?P<var>[?$][\w\u00b7\u00c0-\uffff]+)
+  | (?P<bnode>_:[\w.\-\u00b7\u00c0-\uffff]+)
+  | (?P<pname>[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*:(?:[\w.\-:%\\\u00b7\u00c0-\uffff]*[\w:%\-\u00b7\u00c0-\uffff])?|:(?:[\w.\-:%\\\u00b7\u00c0-\uffff]*[\w:%\-\u00b7\u00c0-\uffff])?)
+  | (?P<word>[A-Za-z_][\w\-]*)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
-  | (?P<space>\s+)
   | (?P<other>.)
-''', re.S | re.X)
+""", re.VERBOSE | re.DOTALL)
 
 
-def tokens(text: str) -> Iterator[tuple[str, str, int]]:
-    """Yield ``(kind, text, offset)`` for every token; kinds: comment, string, iri, var, word, open, close,
-    space, other."""
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # string, iri, var, bnode, pname, word, open, close or other
+    text: str
+    start: int  # offset in the text
+    depth: int  # bracket depth before the token
+
+    @property
+    def word(self) -> str:
+        return self.text.upper() if self.kind == "word" else ""
+
+
+class TooDeep(ValueError):
+    """Brackets nested deeper than the caller allows."""
+
+
+def tokens(text: str, max_depth: int | None = None) -> list[Token]:
+    """The significant tokens of a query or update (no spaces, no comments), each with its bracket depth.
+    Comments, strings and IRIs are whole tokens, so a keyword or a brace inside them never counts.
+
+    :raises TooDeep: brackets nested deeper than ``max_depth``.
+    """
+    out: list[Token] = []
+    depth = 0
     for m in _TOKEN.finditer(text):
-        yield m.lastgroup or "other", m.group(), m.start()
+        kind = m.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "close":
+            depth = max(0, depth - 1)
+        out.append(Token(kind, m.group(), m.start(), depth))
+        if kind == "open":
+            depth += 1
+            if max_depth is not None and depth > max_depth:
+                raise TooDeep(f"nested more than {max_depth} levels deep")
+    return out
 
 
 def _group_start(text: str) -> int:
     """Offset just after the ``{`` that opens the query's WHERE group."""
-    depth = 0
     seen_where = False
     first_open = None
-    for kind, tok, pos in tokens(text):
-        if kind == "word" and depth == 0 and tok.upper() == "WHERE":
+    for t in tokens(text):
+        if t.word == "WHERE" and t.depth == 0:
             seen_where = True
-        elif kind == "open" and tok == "{":
-            if depth == 0 and seen_where:
-                return pos + 1
-            if depth == 0 and first_open is None:
-                first_open = pos + 1
-            depth += 1
-        elif kind == "close" and tok == "}":
-            depth -= 1
+        elif t.text == "{" and t.depth == 0:
+            if seen_where:
+                return t.start + 1
+            if first_open is None:
+                first_open = t.start + 1
     if first_open is None:
         raise ValueError("the query has no group pattern to bind values in")
     return first_open
@@ -87,14 +117,14 @@ def query_form(text: str) -> str:
     >>> query_form("PREFIX ex: <http://e.org/select> CONSTRUCT WHERE { ?s ex:ask 'describe' }")
     'CONSTRUCT'
     """
-    for kind, tok, _ in tokens(text):
-        if kind == "word" and tok.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return tok.upper()
+    for t in tokens(text):
+        if t.word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return t.word
     return "SELECT"
 
 
 def _is_short_construct(text: str) -> bool:
-    words = [t.upper() for k, t, _ in tokens(text) if k == "word"]
+    words = [t.word for t in tokens(text) if t.word]
     return any(a == "CONSTRUCT" and b == "WHERE" for a, b in zip(words, words[1:]))
 
 
@@ -114,7 +144,7 @@ def touched_graphs(update: str) -> set[str | None] | None:
     """
     prefixes: dict[str, str] = {}
     out: set[str | None] = {None}
-    significant = [(k, t) for k, t, _ in tokens(update) if k not in ("space", "comment")]
+    significant = [(t.kind, t.text) for t in tokens(update)]
     prev = None  # the previous significant word, upper-cased, SILENT skipped
     for i, (kind, tok) in enumerate(significant):
         word = tok.upper() if kind == "word" else None
@@ -128,7 +158,7 @@ def touched_graphs(update: str) -> set[str | None] | None:
                 if not re.match(r"^[A-Za-z][\w+.-]*:", iri):
                     return None  # relative: depends on BASE
                 out.add(iri)
-            elif kind == "word" and ":" in tok:
+            elif kind == "pname":
                 prefix, local = tok.split(":", 1)
                 if prefix not in prefixes:
                     return None
