@@ -178,6 +178,8 @@ def report_xlsx(report: Report) -> bytes:
     return out.getvalue()
 
 
-def editions(store, queries: dict[str, NamedQuery] | None = None) -> list[dict[str, str]]:
+def editions(store, queries: dict[str, NamedQuery] | None = None, run: Runner | None = None) -> list[dict[str, str]]:
+    """The study editions with their figures (``study-editions``), run as :func:`build_report` runs its queries."""
     queries = load_queries() if queries is None else queries
-    return [_plain(r) for r in run_named(store, queries["study-editions"], {})]
+    run = run or (lambda nq, params: run_named(store, nq, params))
+    return [_plain(r) for r in run(queries["study-editions"], {})]

@@ -80,7 +80,7 @@ def render_report(report: Report, inline_css: str | None = None) -> str:
 
 @bp.get("/reports/")
 def index():
-    return render_template("reports/index.html", editions=editions(get_store()))
+    return render_template("reports/index.html", editions=editions(get_store(), run=_guarded))
 
 
 _cache: dict = {}
