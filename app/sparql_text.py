@@ -124,8 +124,8 @@ def query_form(text: str) -> str:
 
 
 def _is_short_construct(text: str) -> bool:
-    words = [t.word for t in tokens(text) if t.word]
-    return any(a == "CONSTRUCT" and b == "WHERE" for a, b in zip(words, words[1:]))
+    toks = tokens(text)
+    return any(a.word == "CONSTRUCT" and b.word == "WHERE" for a, b in zip(toks, toks[1:]))
 
 
 
