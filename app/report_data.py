@@ -41,8 +41,22 @@ SECTIONS = (
      "There is no previous edition to compare with."),
 )
 _YEAR = re.compile(r"^\d{4}$")
-#: how a report runs one named query with its parameters: rows of rdflib terms
+#: how a report runs one named query with its parameters: rows of rdflib terms (a :class:`Rows` when they
+#: may have been cut at a row limit)
 Runner = Callable[[NamedQuery, Mapping[str, str]], list]
+
+
+class Rows(list):
+    """Rows of an answer, and whether a row limit cut it."""
+
+    def __init__(self, rows=(), truncated: bool = False):
+        super().__init__(rows)
+        self.truncated = truncated
+
+
+def in_process(store) -> Runner:
+    """The runner of ``sckg report``: the named queries evaluated in this process, without limits."""
+    return lambda nq, params: run_named(store, nq, params)
 
 
 @dataclass
@@ -56,6 +70,8 @@ class Table:
     rows: list[dict[str, str]]
     #: why the table could not be computed (its query ran out of time or memory); None when it was
     error: str | None = None
+    #: the rows stop at the row limit
+    truncated: bool = False
 
 
 @dataclass
@@ -120,7 +136,7 @@ def build_report(store, year: str, base_iri: str, queries: dict[str, NamedQuery]
     if not _YEAR.match(year or ""):
         raise BadRequest(f"an edition is a four-digit year such as 2021, got {year!r}")
     queries = load_queries() if queries is None else queries
-    run = run or (lambda nq, params: run_named(store, nq, params))
+    run = run or in_process(store)
     edition = URIRef(f"{base_iri}edition/{year}")
     params = {"edition": str(edition)}
     summary = run(queries["report-summary"], params)
@@ -133,12 +149,13 @@ def build_report(store, year: str, base_iri: str, queries: dict[str, NamedQuery]
         report.previous_summary = _plain(before[0]) if before else {}
     for key, name, title, empty in SECTIONS:
         q = queries[name]
-        rows, error = [], None
+        answer, error = Rows(), None
         try:
-            rows = [_plain(r) for r in run(q, params)]
+            answer = run(q, params)
         except (QueryTimeout, BadRequest) as e:
             error = e.message
-        report.tables.append(Table(key, name, title, q.description, empty, projection(q.text), rows, error))
+        report.tables.append(Table(key, name, title, q.description, empty, projection(q.text),
+                                   [_plain(r) for r in answer], error, getattr(answer, "truncated", False)))
     return report
 
 
@@ -181,5 +198,5 @@ def report_xlsx(report: Report) -> bytes:
 def editions(store, queries: dict[str, NamedQuery] | None = None, run: Runner | None = None) -> list[dict[str, str]]:
     """The study editions with their figures (``study-editions``), run as :func:`build_report` runs its queries."""
     queries = load_queries() if queries is None else queries
-    run = run or (lambda nq, params: run_named(store, nq, params))
+    run = run or in_process(store)
     return [_plain(r) for r in run(queries["study-editions"], {})]

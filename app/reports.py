@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from app.errors import BadRequest, TableUnavailable
-from app.report_data import Report, build_report, editions, report_xlsx, table_csv
+from app.report_data import Report, Rows, build_report, editions, report_xlsx, table_csv
 from app.queries import NamedQuery, bindings_for
 from app.report_svg import bar_chart, heatmap
 from app.sparql import query_terms
@@ -88,8 +88,8 @@ _cache: dict = {}
 
 def _guarded(nq: NamedQuery, params) -> list:
     """A report query run as ``/sparql`` runs queries: in a killable worker, under the timeout and memory cap."""
-    rows, _ = query_terms(nq.text, bindings_for(nq, params))
-    return rows
+    rows, truncated = query_terms(nq.text, bindings_for(nq, params))
+    return Rows(rows, truncated)
 
 
 def cached_report(store, year: str, base_iri: str) -> Report:
@@ -122,7 +122,8 @@ def edition(year: str):
             raise TableUnavailable(f"the table {key!r} could not be computed: {table.error}")
         body = table_csv(table)
         return Response(body, mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="sckg-report-{report.year}-{key}.csv"'})
+            "Content-Disposition": f'attachment; filename="sckg-report-{report.year}-{key}.csv"',
+            "SCKG-Truncated": "true" if table.truncated else "false"})
     if fmt == "xlsx":
         return Response(report_xlsx(report), mimetype=XLSX, headers={
             "Content-Disposition": f'attachment; filename="sckg-report-{report.year}.xlsx"'})

@@ -195,3 +195,22 @@ def test_a_table_out_of_time_is_marked_and_the_rest_of_the_report_served(client,
     page = client.get("/reports/2021", headers=HTML).get_data(as_text=True)
     section = page[page.index('id="transferable-practices"'):]
     assert "could not be computed" not in section[:section.index("</section>")]
+
+
+def test_a_table_cut_at_the_row_limit_says_so(client, csvdata, monkeypatch):
+    from app import reports
+    monkeypatch.setitem(client.application.config, "RESULT_LIMIT", 3)
+    monkeypatch.setattr(reports, "_cache", {})
+    assert len(csvdata.participation["2021"]) > 3
+    page = client.get("/reports/2021", headers=HTML).get_data(as_text=True)
+    section = page[page.index('id="participating-cities"'):]
+    section = section[:section.index("</section>")]
+    assert "The first 3 rows: the answer stops at the row limit." in section
+    assert section.count('href="/id/city/') == 3
+    r = client.get("/reports/2021?format=csv&table=participating-cities")
+    assert r.headers["SCKG-Truncated"] == "true" and len(r.get_data(as_text=True).strip().splitlines()) == 4
+    monkeypatch.setitem(client.application.config, "RESULT_LIMIT", 10000)
+    monkeypatch.setattr(reports, "_cache", {})
+    r = client.get("/reports/2021?format=csv&table=participating-cities")
+    assert r.headers["SCKG-Truncated"] == "false"
+    assert len(r.get_data(as_text=True).strip().splitlines()) == len(csvdata.participation["2021"]) + 1
