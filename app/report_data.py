@@ -72,6 +72,8 @@ class Table:
     error: str | None = None
     #: the rows stop at the row limit
     truncated: bool = False
+    #: the error may not recur (a timeout: the machine may have been busy); one out of memory recurs
+    transient: bool = False
 
 
 @dataclass
@@ -149,13 +151,13 @@ def build_report(store, year: str, base_iri: str, queries: dict[str, NamedQuery]
         report.previous_summary = _plain(before[0]) if before else {}
     for key, name, title, empty in SECTIONS:
         q = queries[name]
-        answer, error = Rows(), None
+        answer, error, transient = Rows(), None, False
         try:
             answer = run(q, params)
         except (QueryTimeout, BadRequest) as e:
-            error = e.message
+            error, transient = e.message, isinstance(e, QueryTimeout)
         report.tables.append(Table(key, name, title, q.description, empty, projection(q.text),
-                                   [_plain(r) for r in answer], error, getattr(answer, "truncated", False)))
+                                   [_plain(r) for r in answer], error, getattr(answer, "truncated", False), transient))
     return report
 
 

@@ -94,11 +94,12 @@ def _guarded(nq: NamedQuery, params) -> list:
 
 def cached_report(store, year: str, base_iri: str) -> Report:
     """The report of an edition, computed once per version of the store (``store.generation``); one with a
-    table that failed (out of time or memory) is not kept, so it is tried again on the next request."""
+    table that ran out of time is not kept, so it is tried again on the next request (a table out of memory
+    would fail again, so that report is kept)."""
     key = (id(store), store.generation, year, base_iri)
     if key not in _cache:
         report = build_report(store, year, base_iri, run=_guarded)
-        if any(t.error for t in report.tables):
+        if any(t.transient for t in report.tables):
             return report
         if len(_cache) > 32 or any(k[:2] != key[:2] for k in _cache):
             _cache.clear()

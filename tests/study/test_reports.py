@@ -214,3 +214,24 @@ def test_a_table_cut_at_the_row_limit_says_so(client, csvdata, monkeypatch):
     r = client.get("/reports/2021?format=csv&table=participating-cities")
     assert r.headers["SCKG-Truncated"] == "false"
     assert len(r.get_data(as_text=True).strip().splitlines()) == len(csvdata.participation["2021"]) + 1
+
+
+def test_a_table_out_of_memory_is_kept_with_its_report(client, monkeypatch):
+    """Out of memory fails again on the same data: the report is kept for this version of the store instead of
+    running the failing query on every request."""
+    from app import reports
+    from app.errors import BadRequest
+    real, calls = reports._guarded, []
+
+    def hungry_transferable(nq, params):
+        if nq.name == "report-transferable-practices":
+            calls.append(nq.name)
+            raise BadRequest("the query needed more memory than a query may use")
+        return real(nq, params)
+
+    monkeypatch.setattr(reports, "_guarded", hungry_transferable)
+    monkeypatch.setattr(reports, "_cache", {})
+    for _ in range(2):
+        page = client.get("/reports/2021", headers=HTML).get_data(as_text=True)
+        assert "This table could not be computed: the query needed more memory" in page
+    assert calls == ["report-transferable-practices"]
