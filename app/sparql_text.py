@@ -25,7 +25,6 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE | re.DOTALL)
 
 
-
 @dataclass(frozen=True)
 class Token:
     kind: str  # string, iri, var, bnode, pname, word, open, close or other
@@ -64,11 +63,12 @@ def tokens(text: str, max_depth: int | None = None) -> list[Token]:
     return out
 
 
-def _group_start(text: str) -> int:
-    """Offset just after the ``{`` that opens the query's WHERE group."""
+def _group_start(toks: list[Token]) -> int:
+    """Offset just after the ``{`` that opens the query's WHERE group (the first top-level ``{`` when the
+    query has no WHERE keyword)."""
     seen_where = False
     first_open = None
-    for t in tokens(text):
+    for t in toks:
         if t.word == "WHERE" and t.depth == 0:
             seen_where = True
         elif t.text == "{" and t.depth == 0:
@@ -105,9 +105,10 @@ def bind_values(text: str, bindings: Mapping[str, object]) -> str:
             raise ValueError(f"invalid variable name {name!r}")
     values = " ".join(_term_text(bindings[n]) for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}"
-    if _is_short_construct(text):  # CONSTRUCT WHERE { … }: its group is the template, so bind at the end
+    toks = tokens(text)
+    if _is_short_construct(toks):  # CONSTRUCT WHERE { … }: its group is the template, so bind at the end
         return text + "\n" + block
-    at = _group_start(text)
+    at = _group_start(toks)
     return text[:at] + block + text[at:]
 
 
@@ -123,8 +124,7 @@ def query_form(text: str) -> str:
     return "SELECT"
 
 
-def _is_short_construct(text: str) -> bool:
-    toks = tokens(text)
+def _is_short_construct(toks: list[Token]) -> bool:
     return any(a.word == "CONSTRUCT" and b.word == "WHERE" for a, b in zip(toks, toks[1:]))
 
 
