@@ -9,26 +9,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from ingest.namespaces import PREFIXES, SCKG
+from ingest.namespaces import PREFIXES, SCKG, curie
+from ingest.shape_text import describe, english
 
 LANGS = ("en", "fr", "es")
-SH = "http://www.w3.org/ns/shacl#"
-NAMES = dict(PREFIXES, sh=SH, dcterms=PREFIXES["dct"])
 ONTOLOGY_IRI = URIRef("https://w3id.org/sckg/ontology")
 #: shapes files and the severity of a constraint that does not state one
 SEVERITY = {"core.shapes.ttl": "must", "links.shapes.ttl": "must", "recommended.shapes.ttl": "should"}
-
-
-def curie(iri) -> str:
-    s = str(iri)
-    for prefix, ns in sorted(NAMES.items(), key=lambda kv: -len(kv[1])):
-        if s.startswith(ns) and prefix not in ("id", "dcterms"):
-            return f"{prefix}:{s[len(ns):]}"
-    return s
 
 
 def _by_lang(g: Graph, s, p) -> dict[str, str]:
@@ -116,37 +107,12 @@ def _term(g: Graph, s: URIRef, kind: str) -> Term:
     return t
 
 
-def _value_text(g: Graph, node) -> str:
-    if isinstance(node, BNode) and g.value(node, RDF.first) is not None:
-        return ", ".join(_value_text(g, m) for m in Collection(g, node))
-    return curie(node) if isinstance(node, URIRef) else str(node)
-
-
 def _rule(g: Graph, ps, default: str) -> Rule:
-    sh = lambda local: URIRef(SH + local)  # noqa: E731
-    path = g.value(ps, sh("path"))
-    severity = {SH + "Violation": "must", SH + "Warning": "should", SH + "Info": "may"}.get(
-        str(g.value(ps, sh("severity"))), default)
-    parts = []
-    low, high = g.value(ps, sh("minCount")), g.value(ps, sh("maxCount"))
-    if low is not None and int(low) > 0:
-        parts.append(f"at least {int(low)} value{'s' if int(low) > 1 else ''}")
-    if high is not None:
-        parts.append("at most one value" if int(high) == 1 else f"at most {int(high)} values")
-    for key, words in (("datatype", "written as {}"), ("class", "each a {}"), ("nodeKind", "each a node of kind {}"),
-                       ("pattern", "matching the pattern {}"), ("in", "one of: {}"), ("hasValue", "including {}"),
-                       ("languageIn", "in the language(s) {}")):
-        for v in g.objects(ps, sh(key)):
-            parts.append(words.format(_value_text(g, v).replace("sh:", "")))
-    for v in g.objects(ps, sh("or")):
-        parts.append("one of the forms: " + " or ".join(
-            "; ".join(f"{curie(p)[3:]} {_value_text(g, o)}" for p, o in g.predicate_objects(m))
-            for m in Collection(g, v)))
-    if g.value(ps, sh("not")) is not None:
-        parts.append("not of a forbidden form")
-    message = next((str(m) for m in g.objects(ps, sh("message"))
-                    if not isinstance(m, Literal) or m.language in (None, "en")), "")
-    return Rule(severity, curie(path) if path is not None else "", "; ".join(parts) or "checked", message)
+    path = g.value(ps, SH.path)
+    severity = {SH.Violation: "must", SH.Warning: "should", SH.Info: "may"}.get(
+        g.value(ps, SH.severity), default)
+    return Rule(severity, curie(path) if path is not None else "", describe(g, ps) or "checked",
+                english(g, ps, SH.message) or "")
 
 
 def _shapes(folder: Path) -> list[ShapeDoc]:
@@ -154,16 +120,16 @@ def _shapes(folder: Path) -> list[ShapeDoc]:
     for path in sorted(folder.glob("*.ttl")):
         g = Graph().parse(path, format="turtle")
         default = SEVERITY.get(path.name, "must")
-        for node in g.subjects(RDF.type, URIRef(SH + "NodeShape")):
-            target = g.value(node, URIRef(SH + "targetClass"))
+        for node in g.subjects(RDF.type, SH.NodeShape):
+            target = g.value(node, SH.targetClass)
             doc = shapes.setdefault(str(node), ShapeDoc(curie(node), curie(target) if target else "", []))
-            for lang, text in _by_lang(g, node, URIRef(SH + "name")).items():
+            for lang, text in _by_lang(g, node, SH.name).items():
                 doc.names.setdefault(lang, text)
             # the English name, as the rules show the English messages; a plain name when there is none
             doc.name = doc.names.get("en") or doc.names.get("") or doc.name
             if target and not doc.target:
                 doc.target = curie(target)
-            doc.rules += sorted((_rule(g, ps, default) for ps in g.objects(node, URIRef(SH + "property"))),
+            doc.rules += sorted((_rule(g, ps, default) for ps in g.objects(node, SH.property)),
                                 key=lambda r: (r.severity != "must", r.path))
     return sorted(shapes.values(), key=lambda s: s.name)
 

@@ -21,7 +21,7 @@ from ingest.disjointness import disjoint_problems
 from ingest.errors import InputError
 from ingest.link import GeoNamesResolver, link
 from ingest.map import check_references, map_study
-from ingest.namespaces import DEFAULT_BASE, GRAPHS, PREFIXES
+from ingest.namespaces import DEFAULT_BASE, GRAPHS, curie
 from ingest.read import parse_csv
 from ingest.report import Problem, Report
 from ingest.study import SPECS
@@ -37,13 +37,6 @@ def ontology_files(ontology_dir: Path) -> tuple[list[Path], list[Path]]:
     """(ontology files, vocabulary files) that exist under ``ontology_dir``."""
     onto = [p for p in (ontology_dir / "sckg.ttl", ontology_dir / "external.ttl") if p.is_file()]
     return onto, sorted((ontology_dir / "vocab").glob("*.ttl"))
-
-
-def curie(iri) -> str:
-    for prefix, ns in PREFIXES.items():
-        if str(iri).startswith(ns) and prefix != "id":
-            return f"{prefix}:{str(iri)[len(ns):]}"
-    return str(iri)
 
 
 def class_counts(graph: Graph) -> dict[str, int]:

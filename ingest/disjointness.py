@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ingest import resources
-from ingest.namespaces import PREFIXES
+from ingest.namespaces import curie
 from ingest.report import Problem
 
 QUERY_FILE = "disjoint-types-violation.rq"
@@ -66,10 +66,8 @@ def disjoint_types(data: Graph, ontology: Graph, query: str | None = None) -> li
 
 
 def _curie(iri) -> str:
-    for prefix, ns in PREFIXES.items():
-        if str(iri).startswith(ns) and prefix != "id":
-            return f"{prefix}:{str(iri)[len(ns):]}"
-    return f"<{iri}>"
+    short = curie(iri)
+    return short if short != str(iri) else f"<{iri}>"
 
 
 def disjoint_problems(data: Graph, ontology: Graph, origins=None) -> list[Problem]:

@@ -48,8 +48,22 @@ PREFIXES = {
     "spdx": str(SPDX),
 }
 
+
+
+def curie(iri) -> str:
+    """``iri`` as ``prefix:local`` with the longest namespace of :data:`PREFIXES` it starts with (SCKG's own
+    resources, under ``id:``, keep their full IRI); the IRI itself when no namespace fits."""
+    s = str(iri)
+    for prefix, ns in _BY_LENGTH:
+        if s.startswith(ns):
+            return f"{prefix}:{s[len(ns):]}"
+    return s
+
+
+_BY_LENGTH = sorted(((k, v) for k, v in PREFIXES.items() if k != "id"), key=lambda kv: -len(kv[1]))
+
 __all__ = [
     "SCKG", "DEFAULT_BASE", "GRAPH_BASE", "GRAPHS", "SCHEMA", "GEO", "QB", "SPDX", "SDG", "GEONAMES", "WIKIDATA",
-    "PREFIXES", "graph_iri", "partner_graph", "DCAT", "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS",
+    "PREFIXES", "curie", "graph_iri", "partner_graph", "DCAT", "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS",
     "SKOS", "VOID", "XSD",
 ]

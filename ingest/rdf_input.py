@@ -19,9 +19,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from ingest.build import curie
 from ingest.disjointness import disjoint_problems
 from ingest.errors import InputError
+from ingest.namespaces import curie
 from ingest.report import Report
 from ingest.terms import to_rdflib
 from ingest.parallel import run_tasks
@@ -128,10 +128,10 @@ class RdfInput:
         self.add_background(background_paths)
         write = [partial(self.write_ntriples, write_to)] if write_to is not None else []
         if self.triples <= (PYSHACL_MAX_TRIPLES if pyshacl_max is None else pyshacl_max):
-            report = validate(self.graph(), shapes, None, background)
+            report = validate(self.graph(), shapes, None, background, rdf_terms=True)
             written = [task() for task in write]
         else:
-            checks, skipped = shape_checks(self.store, shapes, DATA, BACKGROUND)
+            checks, skipped = shape_checks(self.store, shapes, DATA, BACKGROUND, rdf_terms=True)
             results = run_tasks(write + checks, workers)
             written, found = results[:len(write)], results[len(write):]
             report = shape_report(found, skipped, shapes_given=len(shapes) > 0)

@@ -13,6 +13,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from ingest.errors import InputError, ShapesError
 from ingest.parallel import run_tasks
 from ingest.report import INFO, VIOLATION, WARNING, Problem, Report
+from ingest.shape_text import rdf_message
 
 SEVERITY = {SH.Violation: VIOLATION, SH.Warning: WARNING, SH.Info: INFO}
 
@@ -52,10 +53,13 @@ def _rule(shapes: Graph, shape) -> str:
     return str(name) if name else "shape"
 
 
-def validate(data: Graph, shapes: Graph, origins=None, ontology: Graph | None = None) -> Report:
+def validate(data: Graph, shapes: Graph, origins=None, ontology: Graph | None = None, *,
+             rdf_terms: bool = False) -> Report:
     """Check ``data`` (with ``ontology`` as background: classes, vocabularies) against ``shapes``.
 
     Each SHACL result becomes a :class:`Problem` located through ``origins`` (see :class:`ingest.map.Origins`).
+    Its message is the shape's ``sh:message`` (written for the CSV files), or with ``rdf_terms`` (data given as
+    RDF) :func:`ingest.shape_text.rdf_message`.
 
     :raises ShapesError: if pySHACL cannot use the shapes.
     """
@@ -83,7 +87,10 @@ def validate(data: Graph, shapes: Graph, origins=None, ontology: Graph | None = 
             column = _local(path)
         message = results.value(r, SH.resultMessage)
         value = results.value(r, SH.value)
-        text = str(message) if message else f"breaks {_local(results.value(r, SH.sourceConstraintComponent))}"
+        if rdf_terms:
+            text = rdf_message(shapes, results.value(r, SH.sourceShape))
+        else:
+            text = str(message) if message else f"breaks {_local(results.value(r, SH.sourceConstraintComponent))}"
         if value is not None and str(value) not in text:
             text += f" (value: {value})"
         if file is None:
@@ -227,7 +234,8 @@ def _shape_queries(shapes: Graph, node, prop, subclasses=None) -> list[tuple[str
     return out
 
 
-def engine_validate(store, shapes: Graph, data_graph, background_graph=None, *, workers: int | None = None) -> Report:
+def engine_validate(store, shapes: Graph, data_graph, background_graph=None, *, workers: int | None = None,
+                    rdf_terms: bool = False) -> Report:
     """Check the data of a pyoxigraph ``store`` against ``shapes`` with SPARQL evaluated by the engine.
 
     ``data_graph`` (an ``ox.NamedNode``) holds the data; ``background_graph`` the ontology and vocabularies
@@ -235,13 +243,15 @@ def engine_validate(store, shapes: Graph, data_graph, background_graph=None, *, 
     node as pySHACL's do (file ``data``, or ``ontology`` when the focus node has no triple in the data).
     The queries run on ``workers`` processes (default: one per core; see :func:`ingest.parallel.run_tasks`).
     """
-    checks, skipped = shape_checks(store, shapes, data_graph, background_graph)
+    checks, skipped = shape_checks(store, shapes, data_graph, background_graph, rdf_terms=rdf_terms)
     return shape_report(run_tasks(checks, workers), skipped, shapes_given=len(shapes) > 0)
 
 
-def shape_checks(store, shapes: Graph, data_graph, background_graph=None) -> tuple[list, set[str]]:
+def shape_checks(store, shapes: Graph, data_graph, background_graph=None, *,
+                 rdf_terms: bool = False) -> tuple[list, set[str]]:
     """The checks :func:`engine_validate` runs: one task per compiled query (each returning its list of
-    :class:`Problem`), and the shapes left out because they use SHACL outside the compiled subset."""
+    :class:`Problem`), and the shapes left out because they use SHACL outside the compiled subset. Messages
+    are chosen as :func:`validate` chooses them."""
     from ingest.terms import to_rdflib
     graphs = [data_graph] + ([background_graph] if background_graph is not None else [])
     known: dict = {}
@@ -276,7 +286,7 @@ def shape_checks(store, shapes: Graph, data_graph, background_graph=None) -> tup
             except Unsupported as e:
                 skipped.add(f"{_rule(shapes, shape)} ({e})")
                 continue
-            message = shapes.value(shape, SH.message)
+            message = rdf_message(shapes, shape) if rdf_terms else shapes.value(shape, SH.message)
             severity = SEVERITY.get(shapes.value(shape, SH.severity), VIOLATION)
             path = shapes.value(shape, SH.path) if prop is not None else None
             column = _local(path) if path is not None else None

@@ -141,3 +141,47 @@ def test_an_invalid_graph_iri_is_refused_before_the_files_are_read(empty_store, 
         ingest_paths([missing], empty_store, graph="https://example.org/g h>")
     assert "https://example.org/g h>" in str(e.value)
     assert empty_store.query("ASK { GRAPH ?g { ?s ?p ?o } }") is False
+
+
+@pytest.mark.parametrize("pyshacl_max", [10**9, 0], ids=["pyshacl", "engine"])
+def test_problems_of_rdf_input_name_properties_not_csv_columns(tmp_path, pyshacl_max):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(BAD, encoding="utf-8")
+    problems = {p.rule: p.message for p in _check_rdf([bad], pyshacl_max=pyshacl_max)[1].problems
+                if "practice/t2" not in p.message}
+    assert not [m for m in problems.values() if ".csv" in m]
+    # each message is the property and what its shape asks, read from the shape's constraints
+    assert problems["Practice_Property_dct_title"].endswith("dct:title: exactly 1 value; each a literal")
+    assert problems["Practice_Property_sckg_startYear"] == (
+        "https://w3id.org/sckg/id/practice/t1: sckg:startYear: at most 1 value; each written as xsd:gYear; "
+        "matching the pattern ^[0-9]{4}$ (value: 20x9)")
+    assert "sckg:city: exactly 1 value; each a sckg:City" in problems["Practice_Property_sckg_city"]
+    assert "sckg:relation: at most 1 value; one of \"presented\", \"case-study\"" in \
+        problems["EventPractice_Property_sckg_relation"]
+    # a shape's own sh:description is used when it has one
+    assert "a sckg:SDG: One of the 17 goal IRIs" in problems["SdgRestriction"]
+
+
+def test_shape_text_tells_every_constraint_kind_the_shapes_use():
+    from rdflib import Graph, URIRef
+
+    from ingest.shape_text import describe, rdf_message
+    g = Graph().parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+ex:Range sh:path skos:notation ; sh:maxInclusive 17 ; sh:minInclusive 1 ; sh:datatype xsd:integer .
+ex:Choice sh:path skos:note ; sh:or ( [ sh:datatype xsd:date ] ex:Named ) ; sh:not [ sh:pattern "x" ; sh:flags "i" ] .
+ex:Named sh:name "a named form"@en , "une forme"@fr ; sh:nodeKind sh:IRI .
+ex:Qualified sh:path skos:exactMatch ; sh:qualifiedValueShape ex:Named ; sh:qualifiedMinCount 2 .
+ex:Long sh:path skos:notation ; sh:in ( 1 2 3 4 5 6 7 8 9 10 11 12 ) ; sh:languageIn ( "en" ) .
+ex:Node sh:targetClass skos:Concept ; sh:hasValue ex:x .
+""", format="turtle")
+    ex = "https://example.org/"
+    assert describe(g, URIRef(ex + "Range")) == "each written as xsd:integer; each ≥ 1; each ≤ 17"
+    assert describe(g, URIRef(ex + "Choice")) == \
+        "either (each written as xsd:date) or (a named form); not (matching the pattern x (flags i))"
+    assert describe(g, URIRef(ex + "Qualified")) == "at least 2 values that are: a named form"
+    assert describe(g, URIRef(ex + "Long")) == \
+        'one of 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, … (12 in all); with a language tag among "en"'
+    assert rdf_message(g, URIRef(ex + "Node")) == "a skos:Concept: including https://example.org/x"
