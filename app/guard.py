@@ -11,8 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from app import sparql_text
 from app.errors import BadRequest, Forbidden
@@ -29,7 +28,11 @@ def tokens(text: str) -> list[Token]:
     try:
         return sparql_text.tokens(text, MAX_DEPTH)
     except sparql_text.TooDeep:
-        raise BadRequest(f"the query is nested more than {MAX_DEPTH} levels deep; simplify it") from None
+        raise _too_deep() from None
+
+
+def _too_deep() -> BadRequest:
+    return BadRequest(f"the query is nested more than {MAX_DEPTH} levels deep; simplify it")
 
 
 def _allowed_host(url: str, allowed: set[str]) -> bool:
@@ -100,112 +103,14 @@ def query_form(toks: list[Token]) -> str:
 
 # --- what an update writes ------------------------------------------------------------------------
 
-@dataclass
-class UpdateScope:
-    """The graphs an update names, and whether it reaches the default graph or all graphs (needs '*')."""
+def update_scope(text: str, base: str = "") -> sparql_text.UpdateScope:
+    """The graphs an update names (:func:`app.sparql_text.update_scope`), for :mod:`app.auth`.
 
-    graphs: set[str] = field(default_factory=set)
-    needs_all: bool = False
-    has_dataset_clause: bool = False  # USING or WITH somewhere
-    where_positions: list[int] = field(default_factory=list)  # where to add USING clauses
-
-
-_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-class _Resolver:
-    def __init__(self, base: str):
-        self.base = base
-        self.prefixes: dict[str, str] = {}
-
-    def iri(self, tok: Token) -> str | None:
-        if tok.kind == "iri":
-            text = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), tok.text[1:-1])
-            return urljoin(self.base, text) if self.base else text
-        if tok.kind == "pname":
-            prefix, _, local = tok.text.partition(":")
-            if prefix in self.prefixes:
-                return self.prefixes[prefix] + local.replace("\\", "")
-            raise BadRequest(f"the prefix {prefix!r}: is not declared")
-        return None
-
-
-def _template_has_default_triples(toks: list[Token], i: int) -> tuple[bool, int]:
-    """Given ``toks[i]`` an opening brace of a quad template, say whether triples sit outside GRAPH blocks."""
-    depth0 = toks[i].depth
-    j = i + 1
-    default = False
-    while j < len(toks) and not (toks[j].kind == "close" and toks[j].depth == depth0):
-        t = toks[j]
-        if t.depth == depth0 + 1:
-            if t.word == "GRAPH":
-                j += 2  # skip the graph name; its block is deeper
-                continue
-            if t.kind == "open" and t.text == "{" and j > 0 and toks[j - 2].word == "GRAPH":
-                pass
-            elif t.kind not in ("open", "close") and t.text != ".":
-                default = True
-        j += 1
-    return default, j
-
-
-def update_scope(text: str, base: str = "") -> UpdateScope:
-    """The graphs an update names (after GRAPH, WITH, USING, INTO, and the graph-management operations).
-
-    :raises BadRequest: an undeclared prefix, too deep nesting.
+    :raises BadRequest: an undeclared prefix, a graph name that cannot be read, too deep nesting.
     """
-    toks = tokens(text)
-    res = _Resolver(base)
-    scope = UpdateScope()
-    with_graph = False
-    i = 0
-    while i < len(toks):
-        t = toks[i]
-        w = t.word
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if w == "PREFIX" and nxt is not None and i + 2 < len(toks):
-            res.prefixes[nxt.text[:-1]] = res.iri(toks[i + 2]) or ""
-            i += 3
-            continue
-        if w == "BASE" and nxt is not None and nxt.kind == "iri":
-            res.base = urljoin(res.base, nxt.text[1:-1]) if res.base else nxt.text[1:-1]
-            i += 2
-            continue
-        if t.text == ";" and t.depth == 0:
-            with_graph = False
-        elif w in ("GRAPH", "WITH", "USING", "INTO", "TO") or (w in ("ADD", "MOVE", "COPY")):
-            if w in ("WITH", "USING"):
-                scope.has_dataset_clause = True
-            j = i + 1
-            while j < len(toks) and toks[j].word in ("NAMED", "GRAPH", "SILENT"):
-                j += 1
-            target = toks[j] if j < len(toks) else None
-            if target is not None:
-                if target.kind == "var" or target.word == "DEFAULT":
-                    scope.needs_all = True
-                elif target.kind in ("iri", "pname"):
-                    scope.graphs.add(res.iri(target))
-                elif w != "TO" or target.kind != "word":
-                    raise BadRequest(f"cannot tell which graph '{w} {target.text[:50]}' names; write it as <IRI>")
-            if w == "WITH":
-                with_graph = True
-            i = j + 1 if w != "GRAPH" else i + 1
-            continue
-        elif w in ("DEFAULT", "ALL") or (w == "NAMED" and (i == 0 or toks[i - 1].word != "USING")):
-            scope.needs_all = True
-        elif w in ("INSERT", "DELETE"):
-            j = i + 1
-            if j < len(toks) and toks[j].word in ("DATA", "WHERE"):
-                j += 1
-            if j < len(toks) and toks[j].text == "{":
-                default, end = _template_has_default_triples(toks, j)
-                if default and not with_graph:
-                    scope.needs_all = True
-                i = j + 1
-                continue
-        elif w == "WHERE" and t.depth == 0 and i > 0 and toks[i - 1].word != "DELETE":
-            scope.where_positions.append(t.start)
-        elif w == "LOAD":
-            scope.needs_all = True
-        i += 1
-    return scope
+    try:
+        return sparql_text.update_scope(text, base, MAX_DEPTH)
+    except sparql_text.UnreadableUpdate as e:
+        raise BadRequest(str(e)) from None
+    except sparql_text.TooDeep:
+        raise _too_deep() from None

@@ -50,3 +50,20 @@ def test_values_go_into_the_where_group_not_a_construct_template():
 ])
 def test_touched_graphs(update, graphs):
     assert touched_graphs(update) == graphs
+
+
+@pytest.mark.parametrize("update, graphs", [
+    # the endpoint writes the request's BASE first: relative graph names resolve, and only those graphs persist
+    ("BASE <http://h/update>\nINSERT DATA { GRAPH <g> { <a:s> <a:p> <a:o> } }", {None, "http://h/g"}),
+    ("LOAD <http://e.org/data> INTO GRAPH <http://g/1>", {None, "http://g/1"}),
+    ("WITH <http://g/1> DELETE { ?s ?p ?o } USING <http://g/2> WHERE { ?s ?p ?o }", {None, "http://g/1", "http://g/2"}),
+    ("COPY DEFAULT TO <http://g/1>", {None, "http://g/1"}),
+    ("CLEAR NAMED", None),
+])
+def test_touched_graphs_reads_updates_as_the_token_scope_does(update, graphs):
+    from app.sparql_text import update_scope
+    assert touched_graphs(update) == graphs
+    scope = update_scope(update)
+    assert (graphs is None) == scope.any_graph
+    if graphs is not None:
+        assert scope.graphs == graphs - {None}
