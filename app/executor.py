@@ -18,6 +18,7 @@ even under the row cap (:func:`native_capped_solutions`).
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import pickle
 import resource
@@ -49,6 +50,9 @@ class Job:
 
 
 #: run by :meth:`Executor.warm` in every new worker: touches every quad once
+log = logging.getLogger("sckg.executor")
+MEMORY_MESSAGE = ("the query needed more memory than a query may use; narrow it down (more selective "
+                  "patterns, a LIMIT) and try again")
 PRIME_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
@@ -163,6 +167,9 @@ def _child_main(conn, store: ox.Store, custom_functions: dict, memory_mb: int) -
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         except (OSError, ValueError, StopIteration):
             pass
+    # the engine aborts with a message on stderr when the cap refuses an allocation; the parent logs one line
+    # instead (Executor.run), and the worker sends every other error back as its reply
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     while True:
         try:
             job = pickle.loads(conn.recv_bytes())
@@ -185,16 +192,26 @@ class _Worker:
     def __init__(self, pid: int, conn, generation: int):
         self.pid, self.conn, self.generation = pid, conn, generation
 
-    def kill(self) -> None:
+    def kill(self, grace: float = 0.0) -> int | None:
+        """Stop the worker, first waiting up to ``grace`` seconds for it to end by itself; returns the signal
+        that ended it by itself, if one did (None: it was alive, or it exited)."""
+        ended = None
+        until = time.monotonic() + grace
         try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
+            while True:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid or time.monotonic() >= until:
+                    break
+                time.sleep(0.005)
+            if pid and os.WIFSIGNALED(status):
+                ended = os.WTERMSIG(status)
+            if not pid:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+        except (ChildProcessError, ProcessLookupError):
             pass
         self.conn.close()
+        return ended
 
 
 class Executor:
@@ -249,11 +266,11 @@ class Executor:
         self._live.add(w)
         return w
 
-    def _retire(self, w: _Worker) -> None:
+    def _retire(self, w: _Worker, grace: float = 0.0) -> int | None:
         self._live.discard(w)
         if w in self._idle:
             self._idle.remove(w)
-        w.kill()
+        return w.kill(grace)
 
     def _take(self, deadline: float) -> _Worker:
         with self._cond:
@@ -287,13 +304,14 @@ class Executor:
                 self._idle.append(w)
             self._cond.notify()
 
-    def _replace(self, w: _Worker) -> None:
+    def _replace(self, w: _Worker, grace: float = 0.0) -> int | None:
         with self._cond:
-            self._retire(w)
+            ended = self._retire(w, grace)
             fresh = self._fork()
             if fresh is not None:
                 self._idle.append(fresh)
             self._cond.notify()
+        return ended
 
     def warm(self, prime: bool = True) -> None:
         """Fork the workers now rather than on the first query; with ``prime``, each first runs one scan of
@@ -344,13 +362,20 @@ class Executor:
                                    "(more selective patterns, a LIMIT) and try again")
             status, payload = pickle.loads(w.conn.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError):
-            self._replace(w)
-            raise BadRequest("the query could not be evaluated: it exhausted the resources of its worker")
+            ended = self._replace(w, grace=0.5)  # it is ending: its pipe closed
+            # an allocation refused under the memory cap aborts the engine (SIGABRT) where Python would raise
+            if ended == signal.SIGABRT and self.memory_mb:
+                log.warning("a query worker ran out of its memory cap (QUERY_MEMORY_MB=%s) and was replaced",
+                            self.memory_mb)
+                raise BadRequest(MEMORY_MESSAGE) from None
+            log.warning("a query worker ended unexpectedly (%s) and was replaced",
+                        f"signal {signal.Signals(ended).name}" if ended else "no reply")
+            raise BadRequest("the query could not be evaluated: it exhausted the resources of its worker") from None
         self._give_back(w)
         if status == "ok":
             return payload
         if status == "syntax":
             raise QuerySyntaxError(payload)
         if status == "memory":
-            raise BadRequest("the query needed more memory than a query may use")
+            raise BadRequest(MEMORY_MESSAGE)
         raise BadRequest(f"the query cannot be evaluated: {payload}")

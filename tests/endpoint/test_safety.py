@@ -210,12 +210,17 @@ def test_errors_are_short_and_follow_accept(server):
     no_leak(r)
 
 
-def test_memory_hungry_query_is_refused(server):
+def test_memory_hungry_query_is_refused(server, caplog, capfd):
     s = server(QUERY_MEMORY_MB=64)
-    r = sparql(s, "SELECT (CONCAT(STR(?a), STR(?c), STR(?g), STR(?i)) AS ?x) "
-                  "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?x")
-    assert r.status_code == 400 and "resources" in r.json()["error"], r.text[:200]
+    with caplog.at_level("WARNING", logger="sckg.executor"):
+        r = sparql(s, "SELECT (CONCAT(STR(?a), STR(?c), STR(?g), STR(?i)) AS ?x) "
+                      "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?x")
+    assert r.status_code == 400 and "more memory than a query may use" in r.json()["error"], r.text[:200]
     no_leak(r)
+    # the server logs one line; the engine's own abort message does not reach its stderr
+    assert [m for m in caplog.messages if "memory cap" in m] == [
+        "a query worker ran out of its memory cap (QUERY_MEMORY_MB=64) and was replaced"]
+    assert "memory allocation of" not in capfd.readouterr().err
     alive(s)
     assert total(s) == CANARY_TRIPLES
 
