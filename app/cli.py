@@ -33,6 +33,14 @@ def cli():
     """SCKG, the Smart Cities Knowledge Graph of the UCLG Digital Cities Community of Practice."""
 
 
+def main() -> None:
+    """The console command ``sckg``: started again once with a faster allocator when the system has one
+    (:mod:`app.allocator`), then run."""
+    from app.allocator import restart_with_allocator
+    restart_with_allocator(["-c", "from app.cli import main; main()", *sys.argv[1:]])
+    cli(prog_name="sckg")
+
+
 def with_store(f):
     """Open the configured store for the command and close it afterwards."""
     @functools.wraps(f)
@@ -72,7 +80,9 @@ def serve(host, port, threads):
     executor = app.extensions.get("sckg.executor")
     if executor is not None:
         executor.warm()  # fork the query workers and touch the store's pages before the first client
-    click.echo(f"SCKG serving on http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)")
+    from app.allocator import active
+    click.echo(f"SCKG serving on http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql; "
+               f"allocator: {active()})")
     server.run()
 
 

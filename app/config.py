@@ -53,6 +53,8 @@ SETTINGS = [
             "with unionDefaultGraph)"),
     Setting("QUERY_MEMORY_MB", 2048, "memory a query worker may add to the shared data before its query is refused"),
     Setting("MAX_QUERIES_PER_CLIENT", 4, "queries one client address may run at once (429 beyond)"),
+    Setting("MALLOC", "auto", "memory allocator the sckg command runs with: auto (mimalloc, else jemalloc, when the "
+            "system has one), none (the C library's), or a library path; read from the environment only"),
     Setting("PARTNERS_DIR", "", "folder of partner mapping files (default: the shipped data/partners/)"),
 ]
 

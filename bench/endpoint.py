@@ -112,9 +112,20 @@ def serve_rdflib(data: str, port: int) -> None:
                 log_level="error", access_log=False)
 
 
+def preloaded(lib: str | None) -> dict[str, str]:
+    """This process's environment with ``lib`` as the only preloaded library (none: the C library's malloc)."""
+    from app.allocator import STARTED
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    env[STARTED] = lib or "none"
+    return env | ({"LD_PRELOAD": lib} if lib else {})
+
+
 def start(mode: str, arg: str, port: int) -> subprocess.Popen:
+    """A child server; SCKG's with the allocator ``sckg serve`` would choose (SCKG_MALLOC, app/allocator.py)."""
+    from app.allocator import choose
+    lib = choose(os.environ.get("SCKG_MALLOC", "auto")) if mode == "--serve-sckg" else None
     return subprocess.Popen([sys.executable, __file__, mode, arg, str(port)],
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            env={**preloaded(lib), "PYTHONPATH": str(ROOT)})
 
 
 def heavy_queries() -> dict[str, str]:
@@ -309,6 +320,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "endpoint.json"))
     ap.add_argument("--light", type=int, default=400, help="light requests per measurement")
     ap.add_argument("--heavy", type=int, default=16, help="requests per heavy query per measurement")
+    ap.add_argument("--oxigraph-malloc", action="store_true",
+                    help="run oxigraph serve with SCKG's allocator preloaded too (default: as shipped)")
     args = ap.parse_args(argv)
     only = set(args.only.split(",")) if args.only else None
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="sckg-bench-"))
@@ -325,8 +338,14 @@ def main(argv=None) -> int:
             overhead = worker_overhead(store_path, heavy=heavy_queries().get("most-cited-barriers"))
             print(f"worker overhead on a light query: {overhead}", flush=True)
             sport, oport = free_port(), free_port()
+            from app.allocator import choose
+            sckg_lib = choose(os.environ.get("SCKG_MALLOC", "auto"))
+            results["allocators"] = {"sckg": sckg_lib or "libc",
+                                     "oxigraph": (sckg_lib if args.oxigraph_malloc else None) or "libc"}
+            print(f"allocators: {results['allocators']}", flush=True)
             procs += [start("--serve-sckg", store_path, sport),
                       subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{oport}"],
+                                       env=preloaded(sckg_lib if args.oxigraph_malloc else None),
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
             wait_up(f"http://127.0.0.1:{oport}/", procs[1])
             with open(data, "rb") as f:

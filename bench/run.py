@@ -19,6 +19,9 @@ repeated runs with a ratio to an anchor measured side by side in this process:
   serve``, each divided by the in-memory store;
 * memory peak (a child process opening the store) and store size on disk.
 
+It runs with the allocator ``sckg`` would run with (``SCKG_MALLOC``, app/allocator.py; ``SCKG_MALLOC=none``
+for the C library's), named in the results' machine record; bench/allocator.py measures the difference.
+
 Results go to ``bench/results/run-<sizes>-<timestamp>.json``; bench/README.md shows a run.
 """
 from __future__ import annotations
@@ -121,8 +124,9 @@ def machine() -> dict:
                platform.processor())
     mem = next((int(line.split()[1]) // 1024 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
     nproc = int(subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or 0)
+    from app.allocator import active
     return {"cpu": cpu, "nproc": nproc, "memory_mb": mem, "python": platform.python_version(),
-            "pyoxigraph": ox.__version__ if hasattr(ox, "__version__") else "?"}
+            "pyoxigraph": ox.__version__ if hasattr(ox, "__version__") else "?", "allocator": active()}
 
 
 def table(results: list[dict]) -> str:
@@ -286,4 +290,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    # the engine as ``sckg`` runs it: with the allocator SCKG_MALLOC chooses (app/allocator.py)
+    from app.allocator import restart_with_allocator
+    restart_with_allocator(sys.argv)
     sys.exit(main())
