@@ -2,9 +2,10 @@
 
 pyoxigraph's engine allocates and frees small objects for every row it joins, groups or writes, through the
 C library's ``malloc``. With mimalloc preloaded, the query library at L (10 M triples) runs 1.28× faster in
-geometric mean, its heaviest queries 1.1–1.7×, and loading 1.23× (bench/README.md, "The allocator"). The console command ``sckg`` therefore starts
-again, once, with the allocator preloaded (``LD_PRELOAD``) when the system has one, chosen by the setting
-``MALLOC``: ``auto`` (mimalloc, else jemalloc, else the C library's), ``none``, or a library's path or name.
+geometric mean, its heaviest queries 1.1–1.7×, and loading 1.23× (bench/README.md, "The allocator"). The
+console command ``sckg`` therefore starts again, once, with the allocator preloaded (``LD_PRELOAD``) when the
+system has one, chosen by the setting ``MALLOC``: ``auto`` (mimalloc, else jemalloc, else the C library's),
+``none``, or a library's path or name.
 
 Only the console command does this (:func:`main`); ``app.cli.cli`` called in a process (tests, an embedding
 application) never replaces that process.

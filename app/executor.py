@@ -49,10 +49,10 @@ class Job:
     limit: int | None = None
 
 
-#: run by :meth:`Executor.warm` in every new worker: touches every quad once
 log = logging.getLogger("sckg.executor")
 MEMORY_MESSAGE = ("the query needed more memory than a query may use; narrow it down (more selective "
                   "patterns, a LIMIT) and try again")
+#: run by :meth:`Executor.warm` in every new worker: touches every quad once
 PRIME_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
@@ -191,25 +191,28 @@ def _child_main(conn, store: ox.Store, custom_functions: dict, memory_mb: int) -
 class _Worker:
     def __init__(self, pid: int, conn, generation: int):
         self.pid, self.conn, self.generation = pid, conn, generation
+        self.reaped = False
 
     def kill(self, grace: float = 0.0) -> int | None:
         """Stop the worker, first waiting up to ``grace`` seconds for it to end by itself; returns the signal
-        that ended it by itself, if one did (None: it was alive, or it exited)."""
+        that ended it by itself, if one did (None: it was alive, or it exited). Once reaped, its process id is
+        never signalled again (the system may have given it to another process)."""
         ended = None
         until = time.monotonic() + grace
         try:
-            while True:
+            while not self.reaped:
                 pid, status = os.waitpid(self.pid, os.WNOHANG)
-                if pid or time.monotonic() >= until:
-                    break
-                time.sleep(0.005)
-            if pid and os.WIFSIGNALED(status):
-                ended = os.WTERMSIG(status)
-            if not pid:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
+                if pid:
+                    self.reaped = True
+                    ended = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+                elif time.monotonic() >= until:
+                    os.kill(self.pid, signal.SIGKILL)
+                    os.waitpid(self.pid, 0)
+                    self.reaped = True
+                else:
+                    time.sleep(0.005)
         except (ChildProcessError, ProcessLookupError):
-            pass
+            self.reaped = True
         self.conn.close()
         return ended
 
@@ -266,11 +269,11 @@ class Executor:
         self._live.add(w)
         return w
 
-    def _retire(self, w: _Worker, grace: float = 0.0) -> int | None:
+    def _retire(self, w: _Worker) -> None:
         self._live.discard(w)
         if w in self._idle:
             self._idle.remove(w)
-        return w.kill(grace)
+        w.kill()
 
     def _take(self, deadline: float) -> _Worker:
         with self._cond:
@@ -304,14 +307,13 @@ class Executor:
                 self._idle.append(w)
             self._cond.notify()
 
-    def _replace(self, w: _Worker, grace: float = 0.0) -> int | None:
+    def _replace(self, w: _Worker) -> None:
         with self._cond:
-            ended = self._retire(w, grace)
+            self._retire(w)
             fresh = self._fork()
             if fresh is not None:
                 self._idle.append(fresh)
             self._cond.notify()
-        return ended
 
     def warm(self, prime: bool = True) -> None:
         """Fork the workers now rather than on the first query; with ``prime``, each first runs one scan of
@@ -362,7 +364,8 @@ class Executor:
                                    "(more selective patterns, a LIMIT) and try again")
             status, payload = pickle.loads(w.conn.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError):
-            ended = self._replace(w, grace=0.5)  # it is ending: its pipe closed
+            ended = w.kill(grace=0.5)  # it is ending (its pipe closed): reap it outside the pool's lock
+            self._replace(w)
             # an allocation refused under the memory cap aborts the engine (SIGABRT) where Python would raise
             if ended == signal.SIGABRT and self.memory_mb:
                 log.warning("a query worker ran out of its memory cap (QUERY_MEMORY_MB=%s) and was replaced",
