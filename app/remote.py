@@ -285,8 +285,9 @@ class RemoteStore:
         ox.serialize(items, out, format=rdf_format(fmt))
 
     # --- writes ------------------------------------------------------------------------------------
-    def update(self, text: str) -> None:
-        """Run a SPARQL Update on the server (one request: atomic where the server makes requests atomic).
+    def update(self, text: str, graphs: set[str] | None = None) -> None:
+        """Run a SPARQL Update on the server (one request: atomic where the server makes requests atomic);
+        ``graphs`` (what it changes, see :meth:`app.store.OxigraphStore.update`) is not needed here.
 
         :raises QuerySyntaxError, StoreUnavailable, StoreError: as :meth:`query`.
         """

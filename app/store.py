@@ -131,7 +131,7 @@ class Store(Protocol):
                          default_graphs: list[str] | None = None,
                          named_graphs: list[str] | None = None) -> tuple[str, bytes]: ...
 
-    def update(self, text: str) -> None: ...
+    def update(self, text: str, graphs: set[str] | None = None) -> None: ...
 
     def replace_graph(self, name: str, data: RdfData) -> int: ...
 
@@ -336,13 +336,16 @@ class OxigraphStore:
             if physical is not None:
                 self._catalog.load_into(self._mem, name, physical)
 
-    def update(self, text: str) -> None:
+    def update(self, text: str, graphs: set[str] | None = None) -> None:
         """Run a SPARQL Update as one transaction; readers see the data before it or after it.
+
+        ``graphs`` names every graph the update may change when the caller knows them (SCKG's own writes, whose
+        text can be megabytes of data); otherwise they are read from the text (:func:`touched_graphs`).
 
         :raises QuerySyntaxError: the update does not parse (nothing is written).
         :raises StoreError: the disk failed (nothing is written).
         """
-        self._write(lambda s: s.update(text), touched_graphs(text))
+        self._write(lambda s: s.update(text), touched_graphs(text) if graphs is None else {None, *graphs})
 
     def replace_graph(self, name: str, data: RdfData) -> int:
         """Replace one named graph; readers see the old graph or the new one.

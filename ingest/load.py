@@ -59,4 +59,4 @@ def load(store, graphs: dict[str, Graph], records: dict[str, Graph]) -> None:
     """
     if GRAPHS["meta"] in graphs:
         raise ValueError("the catalogue graph is written through records, not replaced as a graph")
-    store.update(replace_text(graphs, records))
+    store.update(replace_text(graphs, records), graphs={*graphs, *([GRAPHS["meta"]] if records else [])})

@@ -311,3 +311,16 @@ def test_a_catalogue_record_is_replaced_in_place_and_the_others_kept(any_store):
     assert (URIRef(G1 + "/source/sdgs.csv"), None, None) not in meta
     assert list(meta.subjects(SPDX.checksumValue, Literal(sha256(study / "sdgs.csv"), datatype=XSD.hexBinary))) == []
     assert sum(1 for _ in meta.subjects(SPDX.algorithm, None)) == 2
+
+
+def test_an_update_naming_its_graphs_is_kept_like_one_read_from_its_text(tmp_path):
+    """SCKG's own writes name the graphs they change instead of having megabytes of update text read."""
+    from app.store import OxigraphStore
+    g = "https://example.org/graph/named"
+    store = OxigraphStore(tmp_path / "store")
+    store.update(f"INSERT DATA {{ GRAPH <{g}> {{ <https://example.org/a> <https://example.org/p> \"1\" }} }}",
+                 graphs={g})
+    store.close()
+    store = OxigraphStore(tmp_path / "store")  # reopened from disk: the named graph was persisted
+    assert store.count(g) == 1
+    store.close()
