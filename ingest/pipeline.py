@@ -5,8 +5,10 @@ study folder; ``validate_paths`` checks files without a store; ``ingest_paths`` 
 """
 from __future__ import annotations
 
+import functools
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -215,8 +217,10 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
             if not checked.conforms:
                 raise ValidationFailed(f"{checked.source} has {len(checked.violations)} problem(s); nothing was "
                                        f"loaded:\n" + "\n".join(str(p) for p in checked.violations), checked)
-            record = describe(graph, title=f"Loaded from {', '.join(p.name for p in rdf)}",
-                              files={str(p): 0 for p in rdf}, triples=data.triples, sources=data.sources())
+            # the record's facts now, so that the checks' store (gigabytes at L) is freed before the write
+            record_of = functools.partial(describe, graph, title=f"Loaded from {', '.join(p.name for p in rdf)}",
+                                          files={str(p): 0 for p in rdf}, triples=data.triples,
+                                          sources=data.sources())
             del data
         if folder is not None or csvs:
             study_dir, overrides = _study_inputs(folder, csvs)
@@ -224,7 +228,14 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
                                    resolver=resolver))
         if rdf:
             t0 = time.perf_counter()
-            store.replace_graph(graph, checked_nt)
+            # the engine loads the file (it lets go of the GIL) while Python writes the record; if the record
+            # fails, the graph is new and its record the old one, as after a crash between the two writes
+            with ThreadPoolExecutor(1) as pool:
+                replaced = pool.submit(store.replace_graph, graph, checked_nt)
+                try:
+                    record = record_of()
+                finally:
+                    replaced.result()
             load(store, {}, {graph: record})
             checked.seconds["load"] = round(time.perf_counter() - t0, 3)
             checked.loaded, checked.graph = True, graph
