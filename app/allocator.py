@@ -52,6 +52,14 @@ def active() -> str:
     return next((name for name in AUTO if f"lib{name}" in maps), "libc")
 
 
+def child_environ(lib: str | None) -> dict[str, str]:
+    """This process's environment for a child that runs with ``lib`` as its only preloaded library (None: the C
+    library's allocator) and does not choose again: how the benchmarks start servers and engines."""
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    env[STARTED] = lib or "none"
+    return env | ({"LD_PRELOAD": lib} if lib else {})
+
+
 def restart_with_allocator(python_args: list[str], environ: dict[str, str] | None = None) -> None:
     """Replace this process by ``python python_args…`` with the chosen allocator preloaded, if there is one to
     preload and it is not loaded yet; otherwise return. The benchmarks start again this way too, so they

@@ -17,7 +17,6 @@ import argparse
 import ctypes.util
 import json
 import math
-import os
 import statistics
 import subprocess
 import sys
@@ -41,10 +40,7 @@ def child(spec: str) -> int:
 
 
 def run_child(lib: str | None, spec: dict) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
-    env.update({"PYTHONPATH": str(ROOT), allocator.STARTED: lib or "none"})
-    if lib:
-        env["LD_PRELOAD"] = lib
+    env = {**allocator.child_environ(lib), "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)], env=env, check=True,
                           stdout=subprocess.PIPE, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -112,20 +112,12 @@ def serve_rdflib(data: str, port: int) -> None:
                 log_level="error", access_log=False)
 
 
-def preloaded(lib: str | None) -> dict[str, str]:
-    """This process's environment with ``lib`` as the only preloaded library (none: the C library's malloc)."""
-    from app.allocator import STARTED
-    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
-    env[STARTED] = lib or "none"
-    return env | ({"LD_PRELOAD": lib} if lib else {})
-
-
 def start(mode: str, arg: str, port: int) -> subprocess.Popen:
     """A child server; SCKG's with the allocator ``sckg serve`` would choose (SCKG_MALLOC, app/allocator.py)."""
-    from app.allocator import choose
+    from app.allocator import child_environ, choose
     lib = choose(os.environ.get("SCKG_MALLOC", "auto")) if mode == "--serve-sckg" else None
     return subprocess.Popen([sys.executable, __file__, mode, arg, str(port)],
-                            env={**preloaded(lib), "PYTHONPATH": str(ROOT)})
+                            env={**child_environ(lib), "PYTHONPATH": str(ROOT)})
 
 
 def heavy_queries() -> dict[str, str]:
@@ -338,14 +330,14 @@ def main(argv=None) -> int:
             overhead = worker_overhead(store_path, heavy=heavy_queries().get("most-cited-barriers"))
             print(f"worker overhead on a light query: {overhead}", flush=True)
             sport, oport = free_port(), free_port()
-            from app.allocator import choose
+            from app.allocator import child_environ, choose
             sckg_lib = choose(os.environ.get("SCKG_MALLOC", "auto"))
             results["allocators"] = {"sckg": sckg_lib or "libc",
                                      "oxigraph": (sckg_lib if args.oxigraph_malloc else None) or "libc"}
             print(f"allocators: {results['allocators']}", flush=True)
             procs += [start("--serve-sckg", store_path, sport),
                       subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{oport}"],
-                                       env=preloaded(sckg_lib if args.oxigraph_malloc else None),
+                                       env=child_environ(sckg_lib if args.oxigraph_malloc else None),
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
             wait_up(f"http://127.0.0.1:{oport}/", procs[1])
             with open(data, "rb") as f:

@@ -48,6 +48,8 @@ PREFIXES = {
     "spdx": str(SPDX),
 }
 
+#: the namespaces :func:`curie` tries, longest first (SCKG's own ``id:`` is left out)
+_BY_LENGTH = sorted(((k, v) for k, v in PREFIXES.items() if k != "id"), key=lambda kv: -len(kv[1]))
 
 
 def curie(iri) -> str:
@@ -59,8 +61,6 @@ def curie(iri) -> str:
             return f"{prefix}:{s[len(ns):]}"
     return s
 
-
-_BY_LENGTH = sorted(((k, v) for k, v in PREFIXES.items() if k != "id"), key=lambda kv: -len(kv[1]))
 
 __all__ = [
     "SCKG", "DEFAULT_BASE", "GRAPH_BASE", "GRAPHS", "SCHEMA", "GEO", "QB", "SPDX", "SDG", "GEONAMES", "WIKIDATA",
