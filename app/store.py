@@ -135,6 +135,27 @@ class Store(Protocol):
 
     def replace_graph(self, name: str, data: RdfData) -> int: ...
 
+    def new_graph(self, name: str) -> NewGraph | None:
+        """The named graph ``name`` to fill and check inside the replica before anyone sees it
+        (:class:`NewGraph`), when it holds no triples; None when it does (replace it with :meth:`replace_graph`).
+
+        Waits for a write in progress; from then on, holds the write lock until the new graph is committed or
+        closed.
+
+        :raises StoreError: the store is closed.
+        """
+        self._write_lock.acquire()
+        try:
+            if self._closed:
+                raise StoreError("the store is closed")
+            if next(iter(self._mem.quads_for_pattern(None, None, None, ox.NamedNode(name))), None) is None:
+                return NewGraph(self, name)
+        except BaseException:
+            self._write_lock.release()
+            raise
+        self._write_lock.release()
+        return None
+
     def add_to_graph(self, name: str, data: RdfData) -> int: ...
 
     def drop_graph(self, name: str) -> None: ...
@@ -187,7 +208,8 @@ class OxigraphStore:
         except OSError as e:
             raise StoreError(f"cannot open the store at {self.path}: {e}") from e
         self._write_lock = threading.Lock()
-        self._staging: set[str] = set()
+        #: named graphs in the replica that readers must not see yet (staged or being filled and checked)
+        self._hidden: set[str] = set()
         self._closed = False
         self.generation = 0
         self.custom_functions: dict = {}
@@ -205,7 +227,7 @@ class OxigraphStore:
     # --- reads -------------------------------------------------------------------------------------
     def _evaluate(self, text, bindings=None, default_graphs=None, named_graphs=None):
         kwargs: dict = {}
-        staging = self._staging
+        staging = self._hidden
         if default_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or [ox.DefaultGraph()]
         elif staging:  # a large write is being staged: hide its graph from this reader
@@ -269,8 +291,9 @@ class OxigraphStore:
             raise StoreError(f"the store failed while reading: {e}") from e
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self._mem.named_graphs()
-                      if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING_PREFIX))
+        hidden = self._hidden
+        return sorted(g.value for g in self._mem.named_graphs() if isinstance(g, ox.NamedNode)
+                      and g.value not in hidden and not g.value.startswith(STAGING_PREFIX))
 
     def count(self, graph: str | None = None) -> int:
         g = ox.NamedNode(graph) if graph else None
@@ -287,6 +310,11 @@ class OxigraphStore:
         return n
 
     def dump(self, out: IO[bytes], fmt: str = "nquads", graph: str | None = None) -> None:
+        if graph is None and self._hidden:  # a write is staged or checked: leave its graphs out
+            visible = [ox.DefaultGraph()] + [ox.NamedNode(g) for g in self.graphs()]
+            ox.serialize((q for g in visible for q in self._mem.quads_for_pattern(None, None, None, g)), out,
+                         format=rdf_format(fmt))
+            return
         kwargs = {"from_graph": ox.NamedNode(graph)} if graph else {}
         self._mem.dump(out, format=rdf_format(fmt), **kwargs)
 
@@ -298,28 +326,32 @@ class OxigraphStore:
         some of them when the caller has it at hand. If the disk fails, the replica is put back as it was.
         """
         with self._write_lock:
-            if self._closed:
-                raise StoreError("the store is closed")
+            self._commit(apply, touched, contents)
+
+    def _commit(self, apply, touched: set[str | None] | None, contents: dict | None = None) -> None:
+        """:meth:`_write`, with the write lock already held."""
+        if self._closed:
+            raise StoreError("the store is closed")
+        try:
+            apply(self._mem)
+        except _SourceFailure as e:  # the caller's data failed: its own error, unchanged
+            raise e.error from e.error.__cause__
+        except InputError:
+            raise
+        except SyntaxError as e:
+            raise QuerySyntaxError(str(e)) from e
+        except (ValueError, OSError) as e:
+            raise StoreError(f"the store failed while writing: {e}") from e
+        if self._catalog is not None:
+            if touched is None:
+                touched = set(self._catalog.pointers) | set(self.graphs()) | {None}
+            plan = {g: (contents or {}).get(g, self._content(g)) for g in touched}
             try:
-                apply(self._mem)
-            except _SourceFailure as e:  # the caller's data failed: its own error, unchanged
-                raise e.error from e.error.__cause__
-            except InputError:
-                raise
-            except SyntaxError as e:
-                raise QuerySyntaxError(str(e)) from e
-            except (ValueError, OSError) as e:
-                raise StoreError(f"the store failed while writing: {e}") from e
-            if self._catalog is not None:
-                if touched is None:
-                    touched = set(self._catalog.pointers) | set(self.graphs()) | {None}
-                plan = {g: (contents or {}).get(g, self._content(g)) for g in touched}
-                try:
-                    self._catalog.persist(plan)
-                except OSError as e:
-                    self._restore(touched)
-                    raise StoreError(f"the store could not write to disk, nothing was changed: {e}") from e
-            self.generation += 1
+                self._catalog.persist(plan)
+            except OSError as e:
+                self._restore(touched)
+                raise StoreError(f"the store could not write to disk, nothing was changed: {e}") from e
+        self.generation += 1
 
     def _content(self, name: str | None):
         """The current quads of one graph of the replica, or None when a named graph is gone."""
@@ -366,7 +398,7 @@ class OxigraphStore:
         """Two transactions, each atomic: the new triples go to a staging graph readers do not see, then one
         update swaps it in; serialized triples are parsed by the engine, with no Python objects."""
         staging = ox.NamedNode(STAGING_PREFIX + uuid.uuid4().hex)
-        self._staging.add(staging.value)
+        self._hidden.add(staging.value)
         try:
             if _engine_parses(data):
                 source, fmt = _serialized(data)
@@ -381,7 +413,7 @@ class OxigraphStore:
         finally:
             if target.contains_named_graph(staging):
                 target.remove_graph(staging)
-            self._staging.discard(staging.value)
+            self._hidden.discard(staging.value)
 
     def _apply_file(self, target: ox.Store, name: str, path: Path) -> None:
         """An N-Triples file as the graph's new content: loaded in one transaction into an empty graph, else
@@ -420,6 +452,27 @@ class OxigraphStore:
             target.update(" ;\n".join(f"{op} DATA {{ GRAPH {graph} {{\n" + text.decode("utf-8") + "\n} }"
                                        for op, text in texts.items()))
 
+    def new_graph(self, name: str) -> NewGraph | None:
+        """The named graph ``name`` to fill and check inside the replica before anyone sees it
+        (:class:`NewGraph`), when it holds no triples; None when it does (replace it with :meth:`replace_graph`).
+
+        Waits for a write in progress; from then on, holds the write lock until the new graph is committed or
+        closed.
+
+        :raises StoreError: the store is closed.
+        """
+        self._write_lock.acquire()
+        try:
+            if self._closed:
+                raise StoreError("the store is closed")
+            if next(iter(self._mem.quads_for_pattern(None, None, None, ox.NamedNode(name))), None) is None:
+                return NewGraph(self, name)
+        except BaseException:
+            self._write_lock.release()
+            raise
+        self._write_lock.release()
+        return None
+
     def add_to_graph(self, name: str, data: RdfData) -> int:
         """Add triples to a named graph in one transaction; returns how many were given."""
         g = ox.NamedNode(name)
@@ -449,6 +502,81 @@ class OxigraphStore:
             if self._catalog is not None:
                 self._catalog.close()
                 self._catalog = None
+
+
+class NewGraph:
+    """An empty named graph filled and checked inside the embedded store's replica, then shown with no copy.
+
+    The engine parses the input once, straight into the graph; the checks read it where it lies (forked
+    workers included); :meth:`commit` shows it and keeps its N-Triples dump on disk as its version. Until then,
+    readers see neither it nor its :meth:`scratch` graphs. It holds the store's write lock from
+    :meth:`OxigraphStore.new_graph` until committed or closed (other writes, and forks of query workers,
+    wait); closed without a commit, it takes away all it loaded. A context manager.
+    """
+
+    def __init__(self, store: OxigraphStore, name: str):
+        self._store = store
+        self.name = name
+        #: the graph to load into, and the engine holding it (the replica)
+        self.graph = ox.NamedNode(name)
+        self.engine: ox.Store = store._mem
+        self._existed = self.engine.contains_named_graph(self.graph)  # declared, with no triples
+        self._scratch: list[ox.NamedNode] = []
+        self._open = True
+        store._hidden.add(name)
+
+    def scratch(self) -> ox.NamedNode:
+        """One more hidden graph beside the new one (what its checks read besides the data), removed at the
+        commit or the close."""
+        g = ox.NamedNode(STAGING_PREFIX + uuid.uuid4().hex)
+        self._store._hidden.add(g.value)
+        self._scratch.append(g)
+        return g
+
+    def _drop_scratch(self) -> None:
+        for g in self._scratch:
+            self.engine.remove_graph(g)
+            self._store._hidden.discard(g.value)
+        self._scratch.clear()
+
+    def commit(self, content: Path, update: str | None = None, graphs: Iterable[str] = ()) -> None:
+        """Show the graph, in one write with ``update`` (say, its catalogue record), which changes ``graphs``
+        besides. ``content`` is the graph's N-Triples dump, kept on disk as its version. Closes the new graph.
+
+        :raises QuerySyntaxError: ``update`` does not parse; the graph is taken away.
+        :raises StoreError: the disk failed; the graph is taken away and the store is as before.
+        """
+        if not self._open:
+            raise StoreError(f"the new graph {self.name} was already closed")
+
+        def show(engine: ox.Store) -> None:
+            self._drop_scratch()
+            if update:
+                engine.update(update)
+            self._store._hidden.discard(self.name)
+        try:
+            self._store._commit(show, {self.name, *graphs}, {self.name: content})
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Release the write lock; unless committed, take away the graph's triples and the scratch graphs."""
+        if not self._open:
+            return
+        self._open = False
+        try:
+            self._drop_scratch()
+            if self.name in self._store._hidden:  # never shown
+                (self.engine.clear_graph if self._existed else self.engine.remove_graph)(self.graph)
+        finally:
+            self._store._hidden.discard(self.name)
+            self._store._write_lock.release()
+
+    def __enter__(self) -> NewGraph:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def open_store(config: Mapping) -> Store:

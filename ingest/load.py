@@ -5,6 +5,8 @@ leaves the previous graphs intact (the store applies one SPARQL Update atomicall
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
@@ -31,9 +33,13 @@ def _record_subjects(graph_iri: str) -> str:
     return f"{{ BIND({root} AS ?s) }} UNION {{ {step(str(root), '?s')} }} UNION {{ {step(str(root), '?m')} {step('?m', '?s')} }}"
 
 
-def replace_text(graphs: dict[str, Graph], records: dict[str, Graph] | None = None) -> str:
+def replace_text(graphs: dict[str, Graph], records: dict[str, Graph] | None = None,
+                 sources_of: Iterable[str] = ()) -> str:
     """One SPARQL Update that replaces each named graph, and each graph's record in the catalogue graph
     (the old record's triples are deleted where they are; the rest of the catalogue is not rewritten).
+
+    For each graph of ``sources_of`` (already in the store), its record also gets every ``dct:source`` value
+    the graph's triples name, found by the store itself (``INSERT … WHERE``): no text carries them, however many.
 
     Terms are written by rdflib's N-Triples serializer and pyoxigraph. The triples go in an
     ``INSERT { … } WHERE { }`` template rather than ``INSERT DATA``: the same in SPARQL 1.1, and accepted with
@@ -49,14 +55,19 @@ def replace_text(graphs: dict[str, Graph], records: dict[str, Graph] | None = No
         inserts.append(f"GRAPH {meta} {{\n" + "".join(_ntriples(r) for r in records.values()) + "}")
     if inserts:
         parts.append("INSERT {\n" + "\n".join(inserts) + "\n} WHERE { }")
+    source = DCTERMS.source.n3()
+    parts += [f"INSERT {{ GRAPH {meta} {{ {URIRef(name).n3()} {source} ?o }} }} "
+              f"WHERE {{ GRAPH {URIRef(name).n3()} {{ ?s {source} ?o }} }}" for name in sources_of]
     return " ;\n".join(parts)
 
 
-def load(store, graphs: dict[str, Graph], records: dict[str, Graph]) -> None:
-    """Replace ``graphs`` (name → graph) and their catalogue ``records`` (name → record) in one transaction.
+def load(store, graphs: dict[str, Graph], records: dict[str, Graph], sources_of: Iterable[str] = ()) -> None:
+    """Replace ``graphs`` (name → graph) and their catalogue ``records`` (name → record) in one transaction;
+    the records of ``sources_of`` also list their graphs' ``dct:source`` values (see :func:`replace_text`).
 
     :raises StoreError: if the store fails; then nothing was written.
     """
     if GRAPHS["meta"] in graphs:
         raise ValueError("the catalogue graph is written through records, not replaced as a graph")
-    store.update(replace_text(graphs, records), graphs={*graphs, *([GRAPHS["meta"]] if records else [])})
+    store.update(replace_text(graphs, records, sources_of),
+                 graphs={*graphs, *([GRAPHS["meta"]] if records else [])})

@@ -5,10 +5,9 @@ study folder; ``validate_paths`` checks files without a store; ``ingest_paths`` 
 """
 from __future__ import annotations
 
-import functools
+import contextlib
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,7 +17,7 @@ from ingest import resources
 # build_study, study_files and ontology_files are also part of this module's interface (bench/, tests/ontology/)
 from ingest.build import build_study, ontology_files, study_files
 from ingest.errors import InputError, ValidationFailed
-from ingest.load import load
+from ingest.load import load, replace_text
 from ingest.namespaces import GRAPHS
 from ingest.provenance import describe
 from ingest.rdf_input import RdfInput
@@ -154,15 +153,16 @@ def _study_inputs(folder: Path | None, csvs: dict[str, Path]) -> tuple[Path, dic
     return context, overrides
 
 
-def _check_rdf(paths: list[Path], *, pyshacl_max: int | None = None,
-               write_to: Path | None = None) -> tuple[RdfInput, Report]:
+def _check_rdf(paths: list[Path], *, pyshacl_max: int | None = None, write_to: Path | None = None,
+               into=None) -> tuple[RdfInput, Report]:
     """The RDF files parsed by the engine and their report (shapes and disjoint classes checked); with
-    ``write_to``, their triples are also written there as N-Triples (see :meth:`RdfInput.check`).
+    ``write_to``, their triples are also written there as N-Triples (see :meth:`RdfInput.check`); with
+    ``into``, they are parsed into that new graph of the store (:class:`app.store.NewGraph`).
 
     :raises InputError: a file does not parse (file and line) or cannot be read.
     """
     ontology_dir = resources.resource_dir("ontology")
-    data = RdfInput(paths)
+    data = RdfInput(paths, into)
     onto, vocab = ontology_files(ontology_dir)
     background = parse_turtle_files(onto + vocab, "ontology")
     kwargs = {} if pyshacl_max is None else {"pyshacl_max": pyshacl_max}
@@ -190,8 +190,9 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
                  progress: bool = False, resolver=None) -> Report:
     """``sckg ingest``: a study folder or study CSV files replace the study graph; RDF files replace ``graph``.
 
-    RDF files are parsed and checked by the engine (:mod:`ingest.rdf_input`); the graph is then replaced in one
-    atomic write and its catalogue record in a second, small one.
+    RDF files are parsed and checked by the engine (:mod:`ingest.rdf_input`). A graph new to the embedded
+    store is shown with its catalogue record in one write; otherwise the graph is replaced in one atomic write
+    and its record in a second, small one.
 
     :raises ValidationFailed: the input has violations; nothing was written.
     :raises InputError: a path cannot be read or parsed (file and line), or RDF files come without a graph IRI.
@@ -207,36 +208,41 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
     if graph in (GRAPHS["meta"], GRAPHS["inferred"]):
         raise InputError(graph, None, "this graph is written by SCKG itself; choose another graph IRI")
     parts: list[Report] = []
-    # RDF files: the engine writes the checked triples as one N-Triples file (while the shapes are checked), on
-    # the store's disk where it has one, and the store takes it as the graph's new content (one atomic
-    # replacement; see OxigraphStore.replace_graph); the catalogue record follows in a second, small write
-    with tempfile.TemporaryDirectory(prefix="ingest-", dir=getattr(store, "scratch_dir", None)) as tmp:
+    # RDF files: the engine parses them once into the graph when it is new in the embedded store (hidden until
+    # the checks pass: NewGraph); otherwise into a scratch store, and the checked triples go to the store as
+    # one N-Triples file, written while the shapes are checked, on the store's disk where it has one (one
+    # atomic replacement; see OxigraphStore.replace_graph). A new graph still locks the store's writes, so it
+    # is only used when no study is written in the same run.
+    new_graph = getattr(store, "new_graph", None)  # the embedded store's; a remote store has none
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="ingest-",
+                                                              dir=getattr(store, "scratch_dir", None)))
+        target = new_graph(graph) if rdf and new_graph is not None and folder is None and not csvs else None
+        if target is not None:
+            stack.enter_context(target)
         checked_nt = Path(tmp) / "graph.nt"
         if rdf:
-            data, checked = _check_rdf(rdf, write_to=checked_nt)
+            data, checked = _check_rdf(rdf, write_to=checked_nt, into=target)
             if not checked.conforms:
                 raise ValidationFailed(f"{checked.source} has {len(checked.violations)} problem(s); nothing was "
                                        f"loaded:\n" + "\n".join(str(p) for p in checked.violations), checked)
-            # the record's facts now, so that the checks' store (gigabytes at L) is freed before the write
-            record_of = functools.partial(describe, graph, title=f"Loaded from {', '.join(p.name for p in rdf)}",
-                                          files={str(p): 0 for p in rdf}, triples=data.triples,
-                                          sources=data.sources())
-            del data
+            t0 = time.perf_counter()
+            # the record's own facts; the dct:source values its triples name are added by the store itself
+            record = describe(graph, title=f"Loaded from {', '.join(p.name for p in rdf)}",
+                              files={str(p): 0 for p in rdf}, triples=data.triples)
+            del data  # the scratch store (gigabytes at L) is freed before the write
+            checked.seconds["record"] = round(time.perf_counter() - t0, 3)
         if folder is not None or csvs:
             study_dir, overrides = _study_inputs(folder, csvs)
             parts.append(run_study(study_dir, store, base=base, progress=progress, overrides=overrides,
                                    resolver=resolver))
         if rdf:
             t0 = time.perf_counter()
-            # the engine loads the file (it lets go of the GIL) while Python writes the record; if the record
-            # fails, the graph is new and its record the old one, as after a crash between the two writes
-            with ThreadPoolExecutor(1) as pool:
-                replaced = pool.submit(store.replace_graph, graph, checked_nt)
-                try:
-                    record = record_of()
-                finally:
-                    replaced.result()
-            load(store, {}, {graph: record})
+            if target is not None:  # graph and record shown in one write
+                target.commit(checked_nt, replace_text({}, {graph: record}, [graph]), [GRAPHS["meta"]])
+            else:  # if the record fails, the graph is new and its record the old one (as after a crash between)
+                store.replace_graph(graph, checked_nt)
+                load(store, {}, {graph: record}, [graph])
             checked.seconds["load"] = round(time.perf_counter() - t0, 3)
             checked.loaded, checked.graph = True, graph
             parts.append(checked)

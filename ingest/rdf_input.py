@@ -1,9 +1,13 @@
-"""RDF files given to ``sckg ingest`` / ``sckg validate``: parsed and checked by the engine, handed over as a file.
+"""RDF files given to ``sckg ingest`` / ``sckg validate``: parsed and checked by the engine.
 
-The files are parsed by pyoxigraph into a throw-away in-memory store (a syntax error names the file and
-line), checked there against the shapes and the disjoint classes of the ontology, and written to the real
-store as an N-Triples file that the store's engine parses again (``store.replace_graph(iri, path)``):
-no rdflib graph of the data is built unless pySHACL checks it.
+The engine parses the files into one graph (a syntax error names the file and line) and the data is checked
+there against the shapes and the disjoint classes of the ontology; no rdflib graph of the data is built
+unless pySHACL checks it. Which graph:
+
+- a new graph of the embedded store (``sckg ingest`` into a graph with no triples): the files are parsed
+  once, into the replica, hidden from readers until the checks pass (:class:`app.store.NewGraph`);
+- otherwise a throw-away in-memory store; ``sckg ingest`` then hands the checked triples to the store as an
+  N-Triples file written by the engine (``store.replace_graph(iri, path)``).
 
 Which checker runs: files of up to :data:`PYSHACL_MAX_TRIPLES` triples go through pySHACL (all of SHACL);
 larger ones through :func:`ingest.validate.engine_validate` (the SHACL Core subset the shapes use, compiled
@@ -17,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 
 from ingest.disjointness import disjoint_problems
 from ingest.errors import InputError
@@ -39,18 +43,23 @@ FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox
 
 
 class RdfInput:
-    """The triples of some RDF files (graph names of quads dropped) in an in-memory pyoxigraph store.
+    """The triples of some RDF files (graph names of quads dropped) in one graph of a pyoxigraph store: a
+    throw-away in-memory store, or ``into``, the embedded store's new graph (:class:`app.store.NewGraph`), so
+    that the data is parsed once, checked where it lies and shown as it is.
 
     :raises InputError: naming the file, and the line of a syntax error, when a file cannot be read.
     """
 
-    def __init__(self, paths):
+    def __init__(self, paths, into=None):
         self.paths = [Path(p) for p in paths]
-        self.store = ox.Store()
+        if into is None:
+            self.store, self.data, self.background = ox.Store(), DATA, BACKGROUND
+        else:
+            self.store, self.data, self.background = into.engine, into.graph, into.scratch()
         t0 = time.perf_counter()
         for path in self.paths:
-            self._read(path, DATA)
-        self.triples = len(self.store)
+            self._read(path, self.data)
+        self.triples = int(next(iter(self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
         self.seconds = round(time.perf_counter() - t0, 3)
 
     def _read(self, path: Path, graph: ox.NamedNode) -> None:
@@ -60,7 +69,7 @@ class RdfInput:
         try:
             if fmt.supports_datasets:  # quads: their graph names are dropped, as the file goes to one graph
                 self.store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph)
-                                  for q in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True))
+                                       for q in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True))
             else:  # the engine parses the file; blank nodes get fresh names in each file
                 self.store.load(path=str(path), format=fmt, to_graph=graph)
         except SyntaxError as e:
@@ -72,10 +81,10 @@ class RdfInput:
     def add_background(self, paths) -> None:
         """Load the ontology and vocabulary files the checks need (classes, subclasses, disjointness)."""
         for path in paths:
-            self._read(Path(path), BACKGROUND)
+            self._read(Path(path), self.background)
 
     def _select(self, text: str):
-        return self.store.query(text, default_graph=DATA)
+        return self.store.query(text, default_graph=self.data)
 
     def graph(self, typing_only: bool = False) -> Graph:
         """The data as an rdflib graph; with ``typing_only`` (after :meth:`add_background`) only what the
@@ -86,13 +95,14 @@ class RdfInput:
             disjoint = self.store.query(
                 f"SELECT DISTINCT ?c WHERE {{ {{ ?d {OWL.disjointWith.n3()} ?x }} UNION "
                 f"{{ ?x {OWL.disjointWith.n3()} ?d }} ?c {RDFS.subClassOf.n3()}* ?d }}",
-                default_graph=[DATA, BACKGROUND])
+                default_graph=[self.data, self.background])
             rdf_type = ox.NamedNode(str(RDF.type))
-            quads = [q for row in disjoint for q in self.store.quads_for_pattern(None, rdf_type, row["c"], DATA)]
+            quads = [q for row in disjoint
+                     for q in self.store.quads_for_pattern(None, rdf_type, row["c"], self.data)]
             quads += [q for p in (RDFS.subClassOf, OWL.disjointWith)
-                      for q in self.store.quads_for_pattern(None, ox.NamedNode(str(p)), None, DATA)]
+                      for q in self.store.quads_for_pattern(None, ox.NamedNode(str(p)), None, self.data)]
         else:
-            quads = self.store.quads_for_pattern(None, None, None, DATA)
+            quads = self.store.quads_for_pattern(None, None, None, self.data)
         for q in quads:
             g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         return g
@@ -101,15 +111,10 @@ class RdfInput:
         rows = self._select("SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
         return {curie(to_rdflib(r["c"])): int(r["n"].value) for r in rows}
 
-    def sources(self) -> set:
-        """The distinct ``dct:source`` values of the data."""
-        return {to_rdflib(q.object) for q in
-                self.store.quads_for_pattern(None, ox.NamedNode(str(DCTERMS.source)), None, DATA)}
-
     def write_ntriples(self, path: Path) -> float:
         """Write the data to ``path`` as N-Triples, serialized by the engine; returns the seconds it took."""
         t0 = time.perf_counter()
-        self.store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=DATA)
+        self.store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=self.data)
         return round(time.perf_counter() - t0, 3)
 
     def check(self, shapes: Graph, background: Graph, background_paths, *, pyshacl_max: int | None = None,
@@ -131,7 +136,7 @@ class RdfInput:
             report = validate(self.graph(), shapes, None, background, rdf_terms=True)
             written = [task() for task in write]
         else:
-            checks, skipped = shape_checks(self.store, shapes, DATA, BACKGROUND, rdf_terms=True)
+            checks, skipped = shape_checks(self.store, shapes, self.data, self.background, rdf_terms=True)
             results = run_tasks(write + checks, workers)
             written, found = results[:len(write)], results[len(write):]
             report = shape_report(found, skipped, shapes_given=len(shapes) > 0)
