@@ -31,7 +31,7 @@ from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
 from tqdm import tqdm
 
-from app.results import decoded
+from app.results import decoded, results_json
 from app.sparql_text import bind_values, query_form
 from app.store import QueryResult, RdfData, _triples_of, rdf_format
 from ingest.errors import QuerySyntaxError, StoreError, StoreUnavailable
@@ -277,7 +277,7 @@ class RemoteStore:
         else:
             text = with_values("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": ox_iri(graph)})
         body = self._sparql(text, RESULT_TYPES["json"], [], None)
-        sols = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        sols = results_json(body)
         if graph is None:
             items = (ox.Quad(s["s"], s["p"], s["o"], s["g"]) for s in sols)
         else:

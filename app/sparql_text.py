@@ -108,8 +108,11 @@ def bind_values(text: str, bindings: Mapping[str, object]) -> str:
     values = " ".join(_term_text(bindings[n]) for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}"
     toks = tokens(text)
-    if _is_short_construct(toks):  # CONSTRUCT WHERE { … }: its group is the template, so bind at the end
-        return text + "\n" + block
+    short = _short_construct_group(toks)
+    if short is not None:  # CONSTRUCT WHERE { T } → CONSTRUCT { T } WHERE { VALUES … T }: T is the template
+        where, start, end = short
+        template = text[start:end]
+        return text[:where] + "{" + template + "} WHERE {" + block + template + text[end:]
     at = _group_start(toks)
     return text[:at] + block + text[at:]
 
@@ -126,8 +129,17 @@ def query_form(text: str) -> str:
     return "SELECT"
 
 
-def _is_short_construct(toks: list[Token]) -> bool:
-    return any(a.word == "CONSTRUCT" and b.word == "WHERE" for a, b in zip(toks, toks[1:]))
+def _short_construct_group(toks: list[Token]) -> tuple[int, int, int] | None:
+    """For ``CONSTRUCT WHERE { T }``: the offsets of ``WHERE``, and of T's first and last character + 1;
+    None for any other query. (T holds only triple patterns: no nested braces.)"""
+    for i, (a, b) in enumerate(zip(toks, toks[1:])):
+        if a.word == "CONSTRUCT" and b.word == "WHERE":
+            rest = toks[i + 2:]
+            if not rest or rest[0].text != "{":
+                return None
+            end = next((t for t in rest[1:] if t.kind == "close" and t.depth == rest[0].depth), None)
+            return None if end is None else (b.start, rest[0].start + 1, end.start)
+    return None
 
 
 

@@ -36,8 +36,11 @@ def test_values_go_into_the_where_group_not_a_construct_template():
     assert out == ("CONSTRUCT { ?s <http://e.org/p> ?o } WHERE { VALUES (?s) { (<http://e.org/a>) } ?s ?p ?o }")
     out = bind_values("SELECT ?s { ?s ?p ?o }", {"o": Literal('say "}"')})
     assert out == 'SELECT ?s { VALUES (?o) { ("say \\"}\\"") } ?s ?p ?o }'
-    short = bind_values("CONSTRUCT WHERE { ?s ?p ?o }", {"s": URIRef("http://e.org/a")})
-    assert short.endswith("VALUES (?s) { (<http://e.org/a>) }")
+    # the short form's group is its template: it is written out in full, since some servers (Virtuoso 7)
+    # refuse a VALUES block after any query but SELECT
+    short = bind_values("CONSTRUCT WHERE { ?s ?p [ ?q ?o ] } LIMIT 3", {"s": URIRef("http://e.org/a")})
+    assert short == ("CONSTRUCT { ?s ?p [ ?q ?o ] } WHERE { VALUES (?s) { (<http://e.org/a>) } ?s ?p [ ?q ?o ] }"
+                     " LIMIT 3")
 
 
 @pytest.mark.parametrize("update, graphs", [
