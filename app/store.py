@@ -135,26 +135,8 @@ class Store(Protocol):
 
     def replace_graph(self, name: str, data: RdfData) -> int: ...
 
-    def new_graph(self, name: str) -> NewGraph | None:
-        """The named graph ``name`` to fill and check inside the replica before anyone sees it
-        (:class:`NewGraph`), when it holds no triples; None when it does (replace it with :meth:`replace_graph`).
-
-        Waits for a write in progress; from then on, holds the write lock until the new graph is committed or
-        closed.
-
-        :raises StoreError: the store is closed.
-        """
-        self._write_lock.acquire()
-        try:
-            if self._closed:
-                raise StoreError("the store is closed")
-            if next(iter(self._mem.quads_for_pattern(None, None, None, ox.NamedNode(name))), None) is None:
-                return NewGraph(self, name)
-        except BaseException:
-            self._write_lock.release()
-            raise
-        self._write_lock.release()
-        return None
+    def replace_graphs(self, graphs: Mapping[str, RdfData], then: str = "", changes: Iterable[str] = ()) -> None:
+        ...
 
     def add_to_graph(self, name: str, data: RdfData) -> int: ...
 
@@ -393,6 +375,29 @@ class OxigraphStore:
         apply = self._apply_file if isinstance(data, Path) else self._stage_and_swap
         self._write(lambda target: apply(target, name, data), {name}, {name: data} if _engine_parses(data) else None)
         return self.count(name)
+
+    def replace_graphs(self, graphs: Mapping[str, RdfData], then: str = "", changes: Iterable[str] = ()) -> None:
+        """Replace several named graphs and run the update ``then``, which changes the graphs ``changes``
+        besides, all in one transaction: readers see every graph old or every graph new.
+
+        The triples go, written by pyoxigraph, in one ``INSERT { … } WHERE { }`` (blank nodes keep their
+        identity across the graphs, as in the data).
+
+        :raises QuerySyntaxError: ``then`` does not parse (nothing is written).
+        :raises StoreError: the disk failed (nothing is written).
+        """
+        parts = [f"DROP SILENT GRAPH {ox.NamedNode(name)}" for name in graphs]
+        inserts = []
+        for name, data in graphs.items():
+            text = (ox.serialize(_triples_of(data), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+            if text:
+                inserts.append(f"GRAPH {ox.NamedNode(name)} {{\n{text}}}")
+        if inserts:
+            parts.append("INSERT {\n" + "\n".join(inserts) + "\n} WHERE { }")
+        if then:
+            parts.append(then)
+        if parts:
+            self.update(" ;\n".join(parts), graphs={*graphs, *changes})
 
     def _stage_and_swap(self, target: ox.Store, name: str, data: RdfData) -> None:
         """Two transactions, each atomic: the new triples go to a staging graph readers do not see, then one

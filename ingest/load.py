@@ -1,7 +1,8 @@
-"""Writing graphs into a store: several named graphs and their catalogue records in one transaction.
+"""Writing graphs into a store: several named graphs and their catalogue records in one commit.
 
 Readers see every graph of a load old or every graph new, never a mix; a load that fails or is killed
-leaves the previous graphs intact (the store applies one SPARQL Update atomically).
+leaves the previous graphs intact (the embedded store applies one SPARQL Update atomically; a remote store
+uploads the graphs beside the old ones and swaps them in one update).
 """
 from __future__ import annotations
 
@@ -33,28 +34,24 @@ def _record_subjects(graph_iri: str) -> str:
     return f"{{ BIND({root} AS ?s) }} UNION {{ {step(str(root), '?s')} }} UNION {{ {step(str(root), '?m')} {step('?m', '?s')} }}"
 
 
-def replace_text(graphs: dict[str, Graph], records: dict[str, Graph] | None = None,
-                 sources_of: Iterable[str] = ()) -> str:
-    """One SPARQL Update that replaces each named graph, and each graph's record in the catalogue graph
-    (the old record's triples are deleted where they are; the rest of the catalogue is not rewritten).
+def record_text(records: dict[str, Graph], sources_of: Iterable[str] = ()) -> str:
+    """One SPARQL Update that replaces each graph's record in the catalogue graph (the old record's triples
+    are deleted where they are; the rest of the catalogue is not rewritten).
 
-    For each graph of ``sources_of`` (already in the store), its record also gets every ``dct:source`` value
-    the graph's triples name, found by the store itself (``INSERT … WHERE``): no text carries them, however many.
+    For each graph of ``sources_of`` (in the store when the update runs), its record also gets every
+    ``dct:source`` value the graph's triples name, found by the store itself (``INSERT … WHERE``): no text
+    carries them, however many.
 
     Terms are written by rdflib's N-Triples serializer and pyoxigraph. The triples go in an
     ``INSERT { … } WHERE { }`` template rather than ``INSERT DATA``: the same in SPARQL 1.1, and accepted with
     blank nodes by every server (Virtuoso refuses blank nodes in ``INSERT DATA``).
     """
-    records = records or {}
     meta = URIRef(GRAPHS["meta"]).n3()
-    parts = [f"DROP SILENT GRAPH {URIRef(name).n3()}" for name in graphs]
-    parts += [f"DELETE {{ GRAPH {meta} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {meta} {{ {_record_subjects(name)} ?s ?p ?o }} }}"
-              for name in records]
-    inserts = [f"GRAPH {URIRef(name).n3()} {{\n{_ntriples(g)}}}" for name, g in graphs.items() if len(g)]
+    parts = [f"DELETE {{ GRAPH {meta} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {meta} {{ {_record_subjects(name)} ?s ?p ?o }} }}"
+             for name in records]
     if any(len(r) for r in records.values()):
-        inserts.append(f"GRAPH {meta} {{\n" + "".join(_ntriples(r) for r in records.values()) + "}")
-    if inserts:
-        parts.append("INSERT {\n" + "\n".join(inserts) + "\n} WHERE { }")
+        parts.append(f"INSERT {{ GRAPH {meta} {{\n" + "".join(_ntriples(r) for r in records.values())
+                     + "} } WHERE { }")
     source = DCTERMS.source.n3()
     parts += [f"INSERT {{ GRAPH {meta} {{ {URIRef(name).n3()} {source} ?o }} }} "
               f"WHERE {{ GRAPH {URIRef(name).n3()} {{ ?s {source} ?o }} }}" for name in sources_of]
@@ -62,12 +59,12 @@ def replace_text(graphs: dict[str, Graph], records: dict[str, Graph] | None = No
 
 
 def load(store, graphs: dict[str, Graph], records: dict[str, Graph], sources_of: Iterable[str] = ()) -> None:
-    """Replace ``graphs`` (name → graph) and their catalogue ``records`` (name → record) in one transaction;
-    the records of ``sources_of`` also list their graphs' ``dct:source`` values (see :func:`replace_text`).
+    """Replace ``graphs`` (name → graph) and their catalogue ``records`` (name → record) in one commit
+    (:meth:`app.store.Store.replace_graphs`); the records of ``sources_of`` also list their graphs'
+    ``dct:source`` values (see :func:`record_text`).
 
     :raises StoreError: if the store fails; then nothing was written.
     """
     if GRAPHS["meta"] in graphs:
         raise ValueError("the catalogue graph is written through records, not replaced as a graph")
-    store.update(replace_text(graphs, records, sources_of),
-                 graphs={*graphs, *([GRAPHS["meta"]] if records else [])})
+    store.replace_graphs(graphs, record_text(records, sources_of), [GRAPHS["meta"]] if records else [])

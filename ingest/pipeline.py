@@ -17,7 +17,7 @@ from ingest import resources
 # build_study, study_files and ontology_files are also part of this module's interface (bench/, tests/ontology/)
 from ingest.build import build_study, ontology_files, study_files
 from ingest.errors import InputError, ValidationFailed
-from ingest.load import load, replace_text
+from ingest.load import load, record_text
 from ingest.namespaces import GRAPHS
 from ingest.provenance import describe
 from ingest.rdf_input import RdfInput
@@ -239,7 +239,7 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
         if rdf:
             t0 = time.perf_counter()
             if target is not None:  # graph and record shown in one write
-                target.commit(checked_nt, replace_text({}, {graph: record}, [graph]), [GRAPHS["meta"]])
+                target.commit(checked_nt, record_text({graph: record}, [graph]), [GRAPHS["meta"]])
             else:  # if the record fails, the graph is new and its record the old one (as after a crash between)
                 store.replace_graph(graph, checked_nt)
                 load(store, {}, {graph: record}, [graph])

@@ -209,6 +209,12 @@ class VirtuosoServer(ServerProcess):
     def sparql_url(self) -> str:
         return self.base + "/sparql"
 
+    def config(self) -> dict:
+        """SCKG settings that point a RemoteStore at this server (SPARQL Update uploads; a query without a
+        dataset already reads every graph)."""
+        return {"STORE": self.sparql_url, "SPARQL_UPDATE_URL": self.sparql_url, "SPARQL_STORE_URL": None,
+                "SPARQL_UNION_PARAM": ""}
+
     def command(self) -> list[str]:
         found = self.binaries()
         if found is None:

@@ -366,3 +366,19 @@ def test_blank_nodes_come_back_as_nodes_and_a_dump_holds_them(any_store):
     from rdflib.compare import isomorphic
     back = Graph().parse(data=out.getvalue().decode(), format="nt")
     assert isomorphic(back, g)
+
+
+def test_several_graphs_and_an_update_are_replaced_together_or_not_at_all(any_store):
+    """``replace_graphs``: the graphs and the update after them in one commit; an update that does not parse
+    leaves every graph as it was and no staging graph behind."""
+    any_store.replace_graph(G1, people(2, "old"))
+    then = f"INSERT DATA {{ GRAPH <{G2}> {{ <{EX}note> <{EX}p> \"after\" }} }}"
+    with pytest.raises(QuerySyntaxError):
+        any_store.replace_graphs({G1: people(5, "new"), G2: people(3)}, then + " ; INSERT DATA { nonsense }")
+    assert any_store.count(G1) == 4 and any_store.count(G2) == 0
+    assert ours(any_store.graphs()) == [G1]
+    staged = "ASK { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:sckg:staging:')) }"
+    assert any_store.query(staged) is False
+    any_store.replace_graphs({G1: people(5, "new"), G2: people(3)}, then, [G2])
+    assert any_store.count(G1) == 10 and any_store.count(G2) == 7
+    assert any_store.query(f"ASK {{ GRAPH <{G2}> {{ <{EX}note> ?p \"after\" }} }}") is True
