@@ -209,16 +209,17 @@ class OxigraphStore:
     # --- reads -------------------------------------------------------------------------------------
     def _evaluate(self, text, bindings=None, default_graphs=None, named_graphs=None):
         kwargs: dict = {}
-        staging = self._hidden
+        hidden = self._hidden  # graphs being staged, or filled and checked: this reader sees none of them
         if default_graphs is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or [ox.DefaultGraph()]
-        elif staging:  # a large write is being staged: hide its graph from this reader
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs if g not in hidden] or [
+                ox.DefaultGraph()]
+        elif hidden:
             kwargs["default_graph"] = [ox.DefaultGraph()] + [ox.NamedNode(g) for g in self.graphs()]
         else:
             kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        elif staging:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs if g not in hidden]
+        elif hidden:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in self.graphs()]
         if self.custom_functions:
             kwargs["custom_functions"] = self.custom_functions

@@ -53,6 +53,8 @@ def test_readers_see_nothing_of_a_new_graph_until_its_commit_then_it_is_durable(
     assert store.query(f"ASK {{ <{EX}s/1> ?p ?o }}") is False
     assert store.query(f"ASK {{ GRAPH ?g {{ <{EX}c> ?p ?o }} }}") is False
     assert store.query("SELECT ?o WHERE { ?s ?p ?o }") == [{"o": Literal("old")}]
+    assert store.query("SELECT ?s WHERE { ?s ?p ?o }", default_graphs=[NEW]) == []  # named, still unseen
+    assert store.query("ASK { GRAPH ?g { ?s ?p ?o } }", named_graphs=[NEW, scratch.value]) is False
     assert b"new 1" not in _dumped(store) and b"/c>" not in _dumped(store) and b'"old"' in _dumped(store)
     assert store.write_lock.locked()
     # the caller dumps it (the file kept as its version) and shows it with its record in one write
