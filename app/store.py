@@ -14,6 +14,8 @@ disk fails, the replica is put back as it was. docs/scaling.md has the measureme
 from __future__ import annotations
 
 import filecmp
+import os
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -368,14 +370,40 @@ class OxigraphStore:
         Content in a serialized syntax is parsed by the engine. An N-Triples file (a ``Path``) goes straight
         into the graph when the graph is empty, and otherwise as the difference from what the graph holds
         (one ``DELETE DATA`` + ``INSERT DATA`` update): a derived graph that barely changed costs a comparison
-        of lines, not a rewrite. Anything else is staged in a hidden graph and swapped in with one update.
+        of lines, not a rewrite. Anything else goes straight into an empty graph, or is staged in a hidden
+        graph and swapped in with one update. The disk keeps the new version as a file: the one given, or
+        the engine's N-Triples dump of the graph (at 1 M triples, 1 s against 6–9 s for a ``bulk_load`` into
+        the on-disk store's indexes, and loaded as fast when the store opens).
         Returns the number of triples now in the graph.
 
         :raises InputError: the data does not parse (nothing was written).
         """
-        apply = self._apply_file if isinstance(data, Path) else self._stage_and_swap
-        self._write(lambda target: apply(target, name, data), {name}, {name: data} if _engine_parses(data) else None)
+        if isinstance(data, Path):
+            self._write(lambda target: self._apply_file(target, name, data), {name}, {name: data})
+            return self.count(name)
+        kept: dict[str, Path] = {}
+
+        def apply(target: ox.Store) -> None:
+            self._stage_and_swap(target, name, data)
+            if self._catalog is not None and target.contains_named_graph(ox.NamedNode(name)):
+                kept[name] = self._dumped(target, name)
+        try:
+            self._write(apply, {name}, kept)
+        finally:
+            for path in kept.values():  # the disk keeps its own link to the file
+                path.unlink(missing_ok=True)
         return self.count(name)
+
+    def _dumped(self, target: ox.Store, name: str) -> Path:
+        """The graph written by the engine as N-Triples to a new file in the disk's files folder."""
+        fd, tmp = tempfile.mkstemp(dir=self._catalog.files, prefix=".graph-", suffix=".nt")
+        os.close(fd)
+        try:
+            target.dump(tmp, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        return Path(tmp)
 
     def replace_graphs(self, graphs: Mapping[str, RdfData], then: str = "", changes: Iterable[str] = ()) -> None:
         """Replace several named graphs and run the update ``then``, which changes the graphs ``changes``
@@ -401,25 +429,31 @@ class OxigraphStore:
             self.update(" ;\n".join(parts), graphs={*graphs, *changes})
 
     def _stage_and_swap(self, target: ox.Store, name: str, data: RdfData) -> None:
-        """Two transactions, each atomic: the new triples go to a staging graph readers do not see, then one
-        update swaps it in; serialized triples are parsed by the engine, with no Python objects."""
-        staging = ox.NamedNode(STAGING_PREFIX + uuid.uuid4().hex)
-        self._hidden.add(staging.value)
+        """The new triples in one transaction, straight into the graph when it is empty; otherwise into a
+        staging graph readers do not see, then one update swaps it in (a ``MOVE`` copies every triple: 3 s at
+        1 M triples, more than parsing them). Serialized triples are parsed by the engine, with no Python
+        objects."""
+        graph = ox.NamedNode(name)
+        empty = next(iter(target.quads_for_pattern(None, None, None, graph)), None) is None
+        into = graph if empty else ox.NamedNode(STAGING_PREFIX + uuid.uuid4().hex)
+        if not empty:
+            self._hidden.add(into.value)
         try:
             if _engine_parses(data):
                 source, fmt = _serialized(data)
                 try:
-                    target.load(**source, format=rdf_format(fmt), to_graph=staging)
+                    target.load(**source, format=rdf_format(fmt), to_graph=into)
                 except SyntaxError as e:
                     raise InputError(f"{fmt} data", None, str(e)) from e
             else:
-                target.extend(ox.Quad(t.subject, t.predicate, t.object, staging) for t in _from_source(data))
-            target.update(f"DROP SILENT GRAPH {ox.NamedNode(name)} ; "
-                          f"MOVE SILENT GRAPH {staging} TO GRAPH {ox.NamedNode(name)}")
+                target.extend(ox.Quad(t.subject, t.predicate, t.object, into) for t in _from_source(data))
+            if not empty:
+                target.update(f"DROP SILENT GRAPH {graph} ; MOVE SILENT GRAPH {into} TO GRAPH {graph}")
         finally:
-            if target.contains_named_graph(staging):
-                target.remove_graph(staging)
-            self._hidden.discard(staging.value)
+            if not empty:
+                if target.contains_named_graph(into):
+                    target.remove_graph(into)
+                self._hidden.discard(into.value)
 
     def _apply_file(self, target: ox.Store, name: str, path: Path) -> None:
         """An N-Triples file as the graph's new content: loaded in one transaction into an empty graph, else

@@ -144,6 +144,26 @@ def test_a_graph_given_as_a_file_is_kept_as_that_file_and_survives_a_reopen(tmp_
     assert OxigraphStore(tmp_path / "db").count(G) == 3
 
 
+def test_graphs_given_as_bytes_or_triples_are_kept_on_disk_as_the_engines_dump(tmp_path):
+    """Whatever form the content takes, a replaced graph's version on disk is one N-Triples file (written by
+    the engine from the replica), into an empty graph or over an old one; nothing else is left in the folder."""
+    from app.disk import FILES
+    s = OxigraphStore(tmp_path / "db")
+    s.replace_graph(G, (_graph(4, "a").serialize(format="turtle").encode(), "turtle"))
+    first = s._catalog.file_of(G)
+    assert first is not None and first.read_bytes().count(b"\n") == 4
+    s.replace_graph(G, _graph(3, "b"))  # over the old graph: staged and swapped
+    s.replace_graph("https://example.org/graph/empty", [])  # nothing: no file for a graph that is not there
+    assert s._catalog.file_of(G) is not None and not first.exists()
+    assert s._catalog.file_of("https://example.org/graph/empty") is None
+    assert sorted(p.name for p in (tmp_path / "db" / FILES).iterdir()) == [s._catalog.file_of(G).name]
+    s.close()
+    again = OxigraphStore(tmp_path / "db")
+    assert {r["o"] for r in again.query("SELECT ?o WHERE { ?s ?p ?o }")} == {Literal(f"b{i}", lang="en")
+                                                                            for i in range(3)}
+    again.close()
+
+
 def test_a_changed_file_cannot_smuggle_sparql_into_the_update(tmp_path):
     import pytest
 
