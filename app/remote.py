@@ -357,6 +357,8 @@ class RemoteStore:
         :raises StoreUnavailable, StoreError: as :meth:`update`.
         """
         moves = {ox.NamedNode(name): ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}") for name in graphs}
+        if not moves and not then:
+            return
         with self._union_readers:  # from now on readers name the graphs; wait for those that did not
             self._staging.update(tmp.value for tmp in moves.values())
             self._union_readers.wait_for(lambda: self._union_count == 0, timeout=self.timeout)

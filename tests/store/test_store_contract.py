@@ -379,6 +379,9 @@ def test_several_graphs_and_an_update_are_replaced_together_or_not_at_all(any_st
     assert ours(any_store.graphs()) == [G1]
     staged = "ASK { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:sckg:staging:')) }"
     assert any_store.query(staged) is False
+    generation = any_store.generation
+    any_store.replace_graphs({})  # nothing to do: nothing is sent or written
+    assert any_store.generation == generation
     any_store.replace_graphs({G1: people(5, "new"), G2: people(3)}, then, [G2])
     assert any_store.count(G1) == 10 and any_store.count(G2) == 7
     assert any_store.query(f"ASK {{ GRAPH <{G2}> {{ <{EX}note> ?p \"after\" }} }}") is True
