@@ -25,7 +25,7 @@ from rdflib import URIRef  # noqa: E402
 from app.remote import RemoteStore  # noqa: E402
 from app.store import OxigraphStore  # noqa: E402
 from bench import engines  # noqa: E402
-from tests.oxigraph_server import OxigraphServer  # noqa: E402
+from tests.sparql_servers import OxigraphServer  # noqa: E402
 
 STUDY = "https://w3id.org/sckg/graph/study"
 ID = "https://w3id.org/sckg/id/"

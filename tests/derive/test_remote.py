@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app import related, search
-from tests.oxigraph_server import OxigraphServer, oxigraph_binary
+from tests.sparql_servers import OxigraphServer, oxigraph_binary
 
 HERE = Path(__file__).resolve().parent
 P = "https://w3id.org/sckg/id/practice/"

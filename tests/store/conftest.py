@@ -2,7 +2,7 @@
 
 The servers are the ``oxigraph`` executable of the PyPI package (``pip install oxigraph``) and Debian's
 Virtuoso 7 (``virtuoso-t``, which ``scripts/test`` installs), each started once per session on free 127.0.0.1
-ports (tests/oxigraph_server.py); the test graphs are emptied before each test that uses one.
+ports (tests/sparql_servers.py); the test graphs are emptied before each test that uses one.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from app.remote import RemoteStore
 from app.store import OxigraphStore
-from tests.oxigraph_server import OxigraphServer, VirtuosoServer, oxigraph_binary
+from tests.sparql_servers import OxigraphServer, VirtuosoServer, oxigraph_binary
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from app.remote import RemoteStore
 from ingest.namespaces import GRAPH_BASE, GRAPHS
 from ingest.resources import study_dir
 from tests.conftest import base_config
-from tests.oxigraph_server import OxigraphServer, VirtuosoServer, oxigraph_binary
+from tests.sparql_servers import OxigraphServer, VirtuosoServer, oxigraph_binary
 
 PRACTICES = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/sckg/ontology#Practice> }"
 

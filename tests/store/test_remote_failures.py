@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 
 from app.remote import RemoteStore
 from ingest.errors import StoreError, StoreUnavailable
-from tests.oxigraph_server import OxigraphServer, oxigraph_binary
+from tests.sparql_servers import OxigraphServer, oxigraph_binary
 
 pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="the oxigraph server is not installed")
 G = "https://example.org/graph/g"
