@@ -327,11 +327,11 @@ class RemoteStore:
         if self.store_url:
             self._post(self.store_url, data=body.encode("utf-8"), content_type="application/n-triples",
                        params={"graph": graph})
-        elif any(_has_bnode(t) for t in chunk):  # a template: Virtuoso refuses blank nodes in INSERT DATA
-            text = f"INSERT {{ GRAPH {ox.NamedNode(graph)} {{\n{body}\n}} }} WHERE {{ }}"
-            self._post(self.update_url, data=text.encode("utf-8"), content_type="application/sparql-update")
-        else:  # INSERT DATA: Virtuoso compiles a template into SQL that grows with it past its limit
-            text = f"INSERT DATA {{ GRAPH {ox.NamedNode(graph)} {{\n{body}\n}} }}"
+        else:  # INSERT DATA: Virtuoso compiles a template into SQL that grows with it past its limit; but a
+            # template for blank nodes, which Virtuoso refuses in INSERT DATA
+            group = f"GRAPH {ox.NamedNode(graph)} {{\n{body}\n}}"
+            text = (f"INSERT {{ {group} }} WHERE {{ }}" if any(_has_bnode(t) for t in chunk)
+                    else f"INSERT DATA {{ {group} }}")
             self._post(self.update_url, data=text.encode("utf-8"), content_type="application/sparql-update")
 
     def replace_graph(self, name: str, data: RdfData) -> int:

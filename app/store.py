@@ -98,6 +98,11 @@ def _triples_of(data: RdfData) -> Iterator[ox.Triple]:
             yield t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object)
 
 
+def _is_empty(engine: ox.Store, graph: ox.NamedNode) -> bool:
+    """True when ``graph`` holds no triples (it may still be declared)."""
+    return next(iter(engine.quads_for_pattern(None, None, None, graph)), None) is None
+
+
 class _SourceFailure(Exception):
     """Carries an exception raised by the caller's data through the engine, to be re-raised as it was."""
 
@@ -434,7 +439,7 @@ class OxigraphStore:
         1 M triples, more than parsing them). Serialized triples are parsed by the engine, with no Python
         objects."""
         graph = ox.NamedNode(name)
-        empty = next(iter(target.quads_for_pattern(None, None, None, graph)), None) is None
+        empty = _is_empty(target, graph)
         into = graph if empty else ox.NamedNode(STAGING_PREFIX + uuid.uuid4().hex)
         if not empty:
             self._hidden.add(into.value)
@@ -460,7 +465,7 @@ class OxigraphStore:
         applied as the difference of lines (nothing when the file is the one kept on disk); blank nodes, which
         cannot be named in ``DELETE DATA``, are staged and swapped instead."""
         graph = ox.NamedNode(name)
-        if next(iter(target.quads_for_pattern(None, None, None, graph)), None) is None:
+        if _is_empty(target, graph):
             try:  # nothing to take away: one transactional load
                 target.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
             except SyntaxError as e:
@@ -505,7 +510,7 @@ class OxigraphStore:
         try:
             if self._closed:
                 raise StoreError("the store is closed")
-            if next(iter(self._mem.quads_for_pattern(None, None, None, ox.NamedNode(name))), None) is None:
+            if _is_empty(self._mem, ox.NamedNode(name)):
                 return NewGraph(self, name)
         except BaseException:
             self._write_lock.release()
