@@ -13,7 +13,7 @@ from app import errors
 
 #: the blueprints, one module each, every module exposing ``bp``
 BLUEPRINTS = ("app.sparql", "app.graphstore", "app.discovery", "app.browse", "app.partners_http",
-              "app.reports", "app.ontology_docs")
+              "app.reports", "app.ontology_docs", "app.status")
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, store=None) -> Flask:
@@ -24,8 +24,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, store=None) -> Flask:
     app.config.update(config or {})
     logging.basicConfig(level=logging.INFO if not app.config.get("TESTING") else logging.WARNING)
 
+    from app.derived.refresher import Refresher
     from app.store import open_store
     app.extensions["sckg.store"] = store if store is not None else open_store(app.config)
+    app.extensions["sckg.refresher"] = Refresher(app.extensions["sckg.store"], app.config)
     from app import search
     search.register(app.extensions["sckg.store"], app.config)  # sckg:textMatch, where the store is embedded
 

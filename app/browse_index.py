@@ -122,11 +122,12 @@ PATHS = {
 def _pairs(store, predicate: str, obj: str | None = None) -> list[tuple[str, str]]:
     """(subject, object) pairs of one predicate as plain strings, read straight from the engine's index when
     the store is embedded (far faster than a SELECT of the same pairs), else through a SELECT."""
-    if getattr(store, "embedded", False):
+    view = store.read_view()
+    if view is not None:
         import pyoxigraph as ox
         o = ox.NamedNode(obj) if obj else None
         return [(q.subject.value, q.object.value)
-                for q in store.read_store.quads_for_pattern(None, ox.NamedNode(predicate), o, None)]
+                for q in view.quads_for_pattern(None, ox.NamedNode(predicate), o, None)]
     from rdflib import URIRef
     rows = store.query("SELECT ?s ?o WHERE { ?s ?p ?o }",
                        bindings={"p": URIRef(predicate), **({"o": URIRef(obj)} if obj else {})})

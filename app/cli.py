@@ -62,10 +62,9 @@ def with_store(f):
 def serve(host, port, threads):
     """Serve SCKG over HTTP with waitress; an empty store is loaded with the default data first."""
     from app import create_app
-    from app.loading import ensure_loaded
+    from app.loading import start
     app = create_app()
-    store = app.extensions["sckg.store"]
-    report = ensure_loaded(store, app.config)
+    report = start(app)
     if report:
         click.echo(report)
     host = host or app.config["HOST"]

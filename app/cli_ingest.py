@@ -35,7 +35,7 @@ def ingest(paths, graph_iri, progress, partner):
 
     With --partner NAME, sckg ingest --partner NAME MAPPING [SOURCE] loads a partner dataset into its
     partner graph, as sckg partner ingest does."""
-    from app import derive
+    from app.derived import steps as derive
     from app.store import open_store
     from ingest.pipeline import ingest_paths
     if partner is not None and (len(paths) > 2 or graph_iri):

@@ -18,6 +18,7 @@ even under the row cap (:func:`native_capped_solutions`).
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import logging
 import os
 import pickle
@@ -61,6 +62,7 @@ class Answer:
     kind: str  # solutions, boolean or graph
     body: bytes
     truncated: bool = False
+    generation: int = -1  # the store generation it was computed on (the cache keys it so)
 
 
 PRIME_JOB = Job(PRIME_QUERY, limit=1)
@@ -156,10 +158,12 @@ def native_capped_solutions(result: ox.QuerySolutions, fmt: str, limit: int) -> 
     return rows.serialize(format=RESULT_FORMATS[fmt]) or b"", truncated
 
 
-def _child_main(conn, store: ox.Store, custom_functions: dict, memory_mb: int) -> None:
+def _child_main(conn, store: ox.Store | None, path: str | None, custom_functions: dict, memory_mb: int) -> None:
     keep = conn.fileno()
     os.closerange(3, keep)
     os.closerange(keep + 1, 1 << 16)
+    if store is None:  # no in-memory copy to share: read the engine's files, as they are now
+        store = ox.Store.read_only(path)
     if memory_mb:
         try:
             used = int(next(line for line in open("/proc/self/status") if line.startswith("VmSize")).split()[1])
@@ -179,12 +183,12 @@ def _child_main(conn, store: ox.Store, custom_functions: dict, memory_mb: int) -
             reply = ("ok", evaluate(store, job, custom_functions))
         except SyntaxError as e:
             reply = ("syntax", str(e))
-        except (ValueError, TypeError) as e:
+        except (ValueError, TypeError, RuntimeError) as e:  # RuntimeError: the engine's evaluation errors
             reply = ("invalid", str(e))
         except MemoryError:
             reply = ("memory", "")
-        except OSError as e:
-            reply = ("error", str(e))
+        except Exception as e:  # the engine's files failed under it: the parent replaces this worker
+            reply = ("error", f"{type(e).__name__}")
         conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -218,7 +222,7 @@ class _Worker:
 
 
 class Executor:
-    """A pool of ``size`` forked query workers over ``store.read_store``."""
+    """A pool of ``size`` forked query workers over ``store.read_view()``."""
 
     def __init__(self, store, size: int = 2, timeout: float = 20.0, memory_mb: int = 0):
         self.store, self.size, self.timeout, self.memory_mb = store, max(1, int(size)), float(timeout), memory_mb
@@ -241,28 +245,24 @@ class Executor:
             self._kill_all(self._live)
 
     # --- the pool ----------------------------------------------------------------------------------
-    def _fork(self) -> _Worker | None:
-        """Fork one worker over the current data; None when a write is in progress (caller holds _cond)."""
-        lock = getattr(self.store, "write_lock", None)
-        if lock is not None and not lock.acquire(blocking=False):
-            return None
-        try:
-            parent, child = Pipe(duplex=True)
-            generation = self.store.generation
+    def _fork(self) -> _Worker:
+        """Fork one worker over the store's current state (the caller holds _cond): over the in-memory copy
+        when it is exact and no write is being applied to it, else over the engine's files opened read-only
+        in the child."""
+        parent, child = Pipe(duplex=True)
+        functions = dict(getattr(self.store, "custom_functions", {}))
+        path = str(self.store.path) if getattr(self.store, "path", None) is not None else None
+        with self.store.fork_view() as (generation, view):
             pid = os.fork()
             if pid == 0:  # the worker
                 code = 0
                 try:
                     parent.close()
-                    _child_main(child, self.store.read_store, dict(getattr(self.store, "custom_functions", {})),
-                                self.memory_mb)
+                    _child_main(child, view, path, functions, self.memory_mb)
                 except BaseException:
                     code = 1
                 finally:
                     os._exit(code)
-        finally:
-            if lock is not None:
-                lock.release()
         child.close()
         self.forks += 1
         w = _Worker(pid, parent, generation)
@@ -276,23 +276,17 @@ class Executor:
         w.kill()
 
     def _take(self, deadline: float) -> _Worker:
+        """An idle worker that holds the store's current state, or a new one; a worker holding an older state
+        never answers (it is replaced)."""
         with self._cond:
             while True:
                 gen = self.store.generation
-                fresh = [w for w in self._idle if w.generation == gen]
-                if fresh:
-                    self._idle.remove(fresh[0])
-                    return fresh[0]
-                stale = list(self._idle)
-                if len(self._live) < self.size or stale:
-                    w = self._fork()
-                    if w is not None:
-                        if stale:
-                            self._retire(stale[0])
-                        return w
-                    if stale:  # a write is being applied: the old snapshot answers meanwhile
-                        self._idle.remove(stale[0])
-                        return stale[0]
+                for w in [w for w in self._idle if w.generation != gen]:
+                    self._retire(w)
+                if self._idle:
+                    return self._idle.pop()
+                if len(self._live) < self.size:
+                    return self._fork()
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise QueryTimeout(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
@@ -310,9 +304,7 @@ class Executor:
     def _replace(self, w: _Worker) -> None:
         with self._cond:
             self._retire(w)
-            fresh = self._fork()
-            if fresh is not None:
-                self._idle.append(fresh)
+            self._idle.append(self._fork())
             self._cond.notify()
 
     def warm(self, prime: bool = True) -> None:
@@ -323,10 +315,7 @@ class Executor:
         with self._cond:
             fresh = []
             while len(self._live) < self.size:
-                w = self._fork()
-                if w is None:
-                    break
-                fresh.append(w)
+                fresh.append(self._fork())
         if prime:
             for w in fresh:
                 w.conn.send_bytes(pickle.dumps(PRIME_JOB, protocol=pickle.HIGHEST_PROTOCOL))
@@ -376,7 +365,7 @@ class Executor:
             raise BadRequest("the query could not be evaluated: it exhausted the resources of its worker") from None
         self._give_back(w)
         if status == "ok":
-            return payload
+            return dataclasses.replace(payload, generation=w.generation)
         if status == "syntax":
             raise QuerySyntaxError(payload)
         if status == "memory":

@@ -2,7 +2,8 @@
 
 Writes need ``Authorization: Bearer <token>`` whose scope covers every graph written (:mod:`app.auth`);
 ``READ_ONLY`` answers 403 on every write. One request is one transaction; a malformed body writes nothing.
-After each write the derived data and dumps are brought up to date (:func:`app.derive.refresh`).
+A write answers once the engine committed it; derived data and dumps follow in the background
+(:mod:`app.derived.refresher`, its state on ``/status``), and the answer says so in ``SCKG-Derived``.
 Graph Store reads are public: GET/HEAD on ``?graph=IRI`` or ``?default``.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from app import auth, guard, protocol
-from app.errors import (BadRequest, Forbidden, NotFound, PayloadTooLarge, QuerySyntaxError, StoreError,
+from app.errors import (BadRequest, Forbidden, NotFound, PayloadTooLarge, QuerySyntaxError,
                         UnsupportedMediaType)
 from app.executor import Job
 from app.store import get_store
@@ -37,21 +38,13 @@ def _writer() -> auth.Token:
 
 
 def _after_write() -> None:
-    from app import derive
-    try:
-        derive.refresh(get_store(), current_app.config)
-    except Exception:  # the write is committed; derived data catches up on the next one
-        log.exception("refreshing derived data after a write failed")
+    current_app.extensions["sckg.refresher"].request()
 
 
-def _commit(apply) -> None:
-    """Run a store write; a value the engine refuses is the client's mistake (400), not a server failure."""
-    try:
-        apply()
-    except StoreError as e:
-        if isinstance(e.__cause__, (ValueError, SyntaxError)):
-            raise BadRequest(f"the write was refused: {e.__cause__}") from None
-        raise
+def _written(status: int, headers: dict | None = None) -> Response:
+    """The answer to a committed write: derived data is being refreshed (``/status`` says when it is done)."""
+    return Response(status=status, headers={**(headers or {}), "SCKG-Derived": "refreshing",
+                                            "Link": '</status>; rel="status"'})
 
 
 # --- /update ------------------------------------------------------------------------------------
@@ -93,9 +86,9 @@ def update():
         for pos in sorted(scope.where_positions, reverse=True):
             text = text[:pos] + clause + text[pos:]
     text = f"BASE {ox.NamedNode(base)}\n" + text
-    _commit(lambda: get_store().update(text))
+    get_store().update(text)
     _after_write()
-    return Response(status=204)
+    return _written(204)
 
 
 # --- /graph-store -------------------------------------------------------------------------------
@@ -176,27 +169,27 @@ def graph_store(rest: str | None = None):
         graph = UPLOADS + uuid.uuid4().hex
         auth.authorize(token, [graph])
         triples = _upload(graph)
-        _commit(lambda: store.add_to_graph(graph, triples))
+        store.add_to_graph(graph, triples)
         _after_write()
-        return Response(status=201, headers={"Location": graph})
+        return _written(201, {"Location": graph})
     graph = _target()
     auth.authorize(token, [graph] if graph else [], default_graph=graph is None)
     existed = _exists(graph)
     if request.method == "DELETE":
         if not existed:
             raise NotFound(f"no graph {graph} in the store")
-        _commit(lambda: store.update("DROP SILENT DEFAULT") if graph is None else store.drop_graph(graph))
+        store.update("DROP SILENT DEFAULT") if graph is None else store.drop_graph(graph)
     else:
         triples = _upload(graph or request.base_url)
         replace = request.method == "PUT"
         if graph is None:
-            _commit(lambda: store.update(_default_graph_text(triples, replace)))
+            store.update(_default_graph_text(triples, replace))
         elif replace:
-            _commit(lambda: store.replace_graph(graph, triples))
+            store.replace_graph(graph, triples)
         else:
-            _commit(lambda: store.add_to_graph(graph, triples))
+            store.add_to_graph(graph, triples)
     _after_write()
-    return Response(status=201 if request.method in ("PUT", "POST") and not existed else 204)
+    return _written(201 if request.method in ("PUT", "POST") and not existed else 204)
 
 
 def _get(graph: str | None) -> Response:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from app import derive
+from app.derived import steps as derive
 from ingest.namespaces import GRAPHS
 
 
@@ -22,3 +23,21 @@ def ensure_loaded(store, config: Mapping[str, Any]) -> str | None:
     if GRAPHS["study"] in store.graphs():
         return None
     return load_all(store, config)
+
+
+def start(app) -> str | None:
+    """What ``sckg serve`` does before it listens: an empty store gets the default data (the load report is
+    returned); otherwise the derived data is brought up to date with the graphs as they were left, in the
+    background, and the dumps of an earlier run, which may describe another state, are taken away until it has
+    written them again."""
+    store = app.extensions["sckg.store"]
+    if store.state()["read_only"]:
+        return None
+    report = ensure_loaded(store, app.config)
+    if report is None:
+        folder = Path(app.config.get("DUMPS_DIR") or "./var/dumps")
+        if folder.is_dir():
+            for old in [*folder.glob("*.gz"), *folder.glob(".dump-*")]:
+                old.unlink(missing_ok=True)
+        app.extensions["sckg.refresher"].request()
+    return report

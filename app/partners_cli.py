@@ -42,7 +42,7 @@ def ingest_partner(store, config, mapping: str, source: str | None, report_dir: 
 
     :raises MappingError, InputError, UndeclaredFormat, StoreError: see ``run_partner``.
     """
-    from app import derive
+    from app.derived import steps as derive
     from ingest.partners.pipeline import run_partner
     mapping = mapping_path(config, mapping, partner)
     report = run_partner(mapping, store, source=source, progress=progress, base=config.get("BASE_IRI"),

@@ -176,8 +176,7 @@ def ingest(partner, dataset):
 
 
 def _refresh_derived(store) -> None:
-    from app import derive
-    derive.refresh(store, current_app.config)
+    current_app.extensions["sckg.refresher"].request()
 
 
 def init_app(app) -> None:

@@ -52,10 +52,11 @@ def source_graphs(store) -> list[str]:
 def _construct(store, text: str, graphs: list[str]) -> set:
     """Run one CONSTRUCT over ``graphs``; triples as pyoxigraph triples on the embedded store (no conversion
     cost at scale), as rdflib triples elsewhere."""
-    if getattr(store, "embedded", False) and hasattr(store, "read_store"):
+    view = store.read_view()
+    if view is not None:
         import pyoxigraph as ox
         try:
-            result = store.read_store.query(text, default_graph=[ox.NamedNode(g) for g in graphs] or None)
+            result = view.query(text, default_graph=[ox.NamedNode(g) for g in graphs] or None)
             return set(result)
         except (SyntaxError, ValueError, OSError) as e:
             raise StoreError(f"a reasoning rule failed: {e}") from e

@@ -75,23 +75,20 @@ SELECT ?p ?k ?f WHERE {
 
 def _feature_rows(store):
     """``(practice, kind, feature)`` IRI triples: SPARQL on any store; on the embedded one, straight from the
-    engine's indexes (several times faster than decoding a 9-way UNION; staging graphs are skipped)."""
-    if not getattr(store, "embedded", False):
+    engine's indexes (several times faster than decoding a 9-way UNION)."""
+    engine = store.read_view()
+    if engine is None:
         for row in store.query(FEATURES_QUERY):
             yield str(row["p"]), str(row["k"]), str(row["f"])
         return
-    engine = store.read_store
-    visible = {ox.NamedNode(g) for g in store.graphs()} | {ox.DefaultGraph()}
 
     def pairs(predicate: str):
         for q in engine.quads_for_pattern(None, ox.NamedNode(_S + predicate), None):
-            if q.graph_name in visible:
-                yield q.subject.value, q.object.value
+            yield q.subject.value, q.object.value
 
     kind_of_practice = ox.NamedNode(_S + "Practice")
     practices = {q.subject.value for q in engine.quads_for_pattern(
-        None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), kind_of_practice)
-        if q.graph_name in visible}
+        None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), kind_of_practice)}
     city_of: dict[str, set[str]] = {}
     for kind in _DIRECT:
         for p, f in pairs(kind):
@@ -202,15 +199,15 @@ def reasons(shared, kinds: list[str], names: list[str], lang: str) -> list[str]:
 def refresh(store, config: Mapping[str, Any]) -> dict:
     """Recompute every practice's related practices and replace :data:`GRAPH` with them.
 
-    The graph is written to an N-Triples file on the store's disk (or in the temporary folder) and handed
-    over whole: the store parses it in the engine and keeps the file as the graph's durable copy.
+    The graph is written to an N-Triples file and handed over whole; the store changes the graph by the
+    difference.
 
     :raises StoreError: the store failed while reading or writing.
     """
     from app.related_graph import write_graph
     practices, held, kinds_iris = read_features(store)
     base = str(config.get("BASE_IRI") or DEFAULT_BASE)
-    with tempfile.TemporaryDirectory(prefix="related-", dir=getattr(store, "scratch_dir", None)) as tmp:
+    with tempfile.TemporaryDirectory(prefix="related-") as tmp:
         path = Path(tmp) / "related.nt"
         pairs, written = write_graph(path, practices, held, kinds_iris, Index(held, [k for k, _ in kinds_iris]), base)
         total = store.replace_graph(GRAPH, path)

@@ -102,8 +102,9 @@ _STEMMER = _Stems()
 
 def select_rows(store, text: str) -> list[tuple]:
     """Rows of a SELECT as tuples of (value, language) pairs, straight from the engine where embedded."""
-    if getattr(store, "embedded", False):
-        res = store.read_store.query(text, use_default_graph_as_union=True)
+    view = store.read_view()
+    if view is not None:
+        res = view.query(text, use_default_graph_as_union=True)
         names = [v.value for v in res.variables]
         out = []
         for sol in res:

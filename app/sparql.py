@@ -53,9 +53,11 @@ class AnswerCache:
         if len(answer.body) > CACHE_ENTRY_BYTES:
             return
         with self._lock:
-            if self._items and next(reversed(self._items))[0] != key[0]:
+            if self._items and next(reversed(self._items))[0] < key[0]:
                 self._items.clear()  # a write happened: every older answer is stale
                 self.used = 0
+            elif self._items and next(reversed(self._items))[0] > key[0]:
+                return  # computed on a state older than answers already kept: never asked for again
             if key in self._items:
                 return
             self._items[key] = answer
@@ -114,8 +116,8 @@ def run_job(job: Job, *, cache: bool = True) -> Answer:
     """
     store = get_store()
     answers: AnswerCache = current_app.extensions["sckg.answers"]
-    key = (store.generation, job)
-    if cache and (hit := answers.get(key)) is not None:
+    generation = store.generation
+    if cache and (hit := answers.get((generation, job))) is not None:
         return hit
     executor: Executor | None = current_app.extensions.get("sckg.executor")
     if executor is not None:
@@ -124,9 +126,9 @@ def run_job(job: Job, *, cache: bool = True) -> Answer:
         kind, body = store.query_serialized(job.text, job.result_format, job.graph_format,
                                             default_graphs=list(job.default_graphs) if job.default_graphs else None,
                                             named_graphs=list(job.named_graphs) if job.named_graphs else None)
-        answer = Answer(kind, body)
-    if cache:
-        answers.put(key, answer)
+        answer = Answer(kind, body, generation=generation)
+    if cache:  # under the state it was computed on, never a later one
+        answers.put((answer.generation, job), answer)
     return answer
 
 

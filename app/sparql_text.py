@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from ingest.terms import to_ox
+
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
@@ -84,7 +86,6 @@ def _group_start(toks: list[Token]) -> int:
 
 
 def _term_text(term) -> str:
-    from app.store import to_ox
     return str(to_ox(term))
 
 

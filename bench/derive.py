@@ -43,7 +43,7 @@ def load_synthetic(n: int, tmp: str, disk: bool) -> OxigraphStore:
         store = OxigraphStore(folder)  # its replica is built from the disk, graphs written before the catalogue
     else:
         store = OxigraphStore(None)
-        store.read_store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+        store.read_view().bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
     Path(path).unlink()
     return store
 
@@ -122,7 +122,7 @@ def main(argv=None) -> int:
         runs = [run_once(store, index_path, tmp) for _ in range(args.repeat)]
         row = {c: statistics.median(r[c] for r in runs) for c in COLUMNS}
         cells = "".join((f"{int(row[c])}" if c.startswith("n_") else f"{row[c]:.2f}").rjust(12) for c in COLUMNS)
-        print(size.ljust(8) + cells + f"   (load {load_s:.1f}s, {len(store.read_store)} quads, "
+        print(size.ljust(8) + cells + f"   (load {load_s:.1f}s, {len(store.read_view())} quads, "
               f"load average {os.getloadavg()[0]:.1f})", flush=True)
         for q, (p50, p95) in search_timings(index_path).items():
             print(f"{'':8}search {q!r}: p50 {p50:.2f} ms, p95 {p95:.2f} ms")

@@ -274,7 +274,7 @@ def worker_overhead(store_path: str, rounds: int = 400, heavy: str | None = None
     for i in range(rounds):
         job = Job(light_query(i % 1000), limit=10000)
         t0 = time.perf_counter()
-        evaluate(store.read_store, job)
+        evaluate(store.read_view(), job)
         direct.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         ex.run(job)
@@ -285,7 +285,7 @@ def worker_overhead(store_path: str, rounds: int = 400, heavy: str | None = None
         hd, hw = [], []
         for _ in range(5):
             t0 = time.perf_counter()
-            evaluate(store.read_store, Job(heavy, limit=10000))
+            evaluate(store.read_view(), Job(heavy, limit=10000))
             hd.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             ex.run(Job(heavy, limit=10000))

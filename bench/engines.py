@@ -15,7 +15,7 @@ import requests
 from rdflib.term import Node
 
 from app.queries import bindings_for, load_queries
-from app.remote import query_form, with_values
+from app.store.remote import query_form, with_values
 from app.store import to_ox
 
 

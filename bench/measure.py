@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
 import pyoxigraph as ox  # noqa: E402
 from rdflib import URIRef  # noqa: E402
 
-from app.remote import RemoteStore  # noqa: E402
+from app.store.remote import RemoteStore  # noqa: E402
 from app.store import OxigraphStore  # noqa: E402
 from bench import engines  # noqa: E402
 from tests.sparql_servers import OxigraphServer  # noqa: E402
@@ -126,7 +126,7 @@ def csv_pipeline(reps: int) -> dict:
 
 def complete(sckg_dir: Path, vocab: Path, work: Path):
     """Add the ontology and vocabularies, derive, dump everything; returns (dump, derive info, open s, store)."""
-    from app import derive
+    from app.derived import steps as derive
     from app.config import defaults
     store = OxigraphStore(sckg_dir)
     try:

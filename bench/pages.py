@@ -45,7 +45,7 @@ def build_store(practices: int, tmp: Path, skip_related: bool = False) -> tuple[
 
         from bench.generate import generate
         data = "".join(generate(practices, seed=42)).encode()
-        store.read_store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        store.read_view().bulk_load(data, format=ox.RdfFormat.N_QUADS)
         store.generation += 1
         print(f"loaded {practices} practices in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         # the pages need related practices and the text index (the inferred graph is not read by them)

@@ -35,8 +35,8 @@ def load_ontology(store: OxigraphStore) -> None:
         for f in files:
             quads += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(GRAPHS[name]))
                       for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)]
-        store.read_store.bulk_extend(quads)
-        if store.read_store is not getattr(store, "_disk", None) and getattr(store, "_disk", None) is not None:
+        store.read_view().bulk_extend(quads)
+        if store.read_view() is not getattr(store, "_disk", None) and getattr(store, "_disk", None) is not None:
             store._disk.bulk_extend(quads)
 
 
@@ -51,7 +51,7 @@ def build(size: str, disk_dir: Path | None) -> OxigraphStore:
     except ImportError:
         sys.exit("bench/generate.py is missing: synthetic sizes need it")
     payload = "".join(generate(int(size), seed=42, vocab=False)).encode()
-    targets = [store.read_store] + ([store._disk] if disk_dir is not None else [])
+    targets = [store.read_view()] + ([store._disk] if disk_dir is not None else [])
     for t in targets:
         t.bulk_load(payload, format=ox.RdfFormat.N_QUADS)
     load_ontology(store)

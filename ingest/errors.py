@@ -78,6 +78,28 @@ class StoreUnavailable(StoreError):
     title = "Store unavailable"
 
 
+class StoreFull(StoreError):
+    """The store's disk has no room for a write; nothing of the write was kept."""
+
+    status = 507
+    title = "Insufficient storage"
+
+
+class StoreReadOnly(StoreError):
+    """The store serves reads only (its disk is read-only or full, or it was opened read-only)."""
+
+    status = 503
+    title = "Read-only store"
+
+
+class WriteRefused(KGError):
+    """The engine refused an update it could parse (a graph that does not exist, an invalid value): the
+    client's request, not a failure; nothing of it was kept."""
+
+    status = 400
+    title = "Update refused"
+
+
 class QuerySyntaxError(KGError):
     """A SPARQL query or update does not parse; the message is the parser's."""
 

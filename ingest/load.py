@@ -67,4 +67,4 @@ def load(store, graphs: dict[str, Graph], records: dict[str, Graph], sources_of:
     """
     if GRAPHS["meta"] in graphs:
         raise ValueError("the catalogue graph is written through records, not replaced as a graph")
-    store.replace_graphs(graphs, record_text(records, sources_of), [GRAPHS["meta"]] if records else [])
+    store.replace_graphs(graphs, record_text(records, sources_of))

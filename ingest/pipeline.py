@@ -5,7 +5,6 @@ study folder; ``validate_paths`` checks files without a store; ``ingest_paths`` 
 """
 from __future__ import annotations
 
-import contextlib
 import tempfile
 import time
 from pathlib import Path
@@ -153,16 +152,15 @@ def _study_inputs(folder: Path | None, csvs: dict[str, Path]) -> tuple[Path, dic
     return context, overrides
 
 
-def _check_rdf(paths: list[Path], *, pyshacl_max: int | None = None, write_to: Path | None = None,
-               into=None) -> tuple[RdfInput, Report]:
+def _check_rdf(paths: list[Path], *, pyshacl_max: int | None = None,
+               write_to: Path | None = None) -> tuple[RdfInput, Report]:
     """The RDF files parsed by the engine and their report (shapes and disjoint classes checked); with
-    ``write_to``, their triples are also written there as N-Triples (see :meth:`RdfInput.check`); with
-    ``into``, they are parsed into that new graph of the store (:class:`app.store.NewGraph`).
+    ``write_to``, their triples are also written there as N-Triples (see :meth:`RdfInput.check`).
 
     :raises InputError: a file does not parse (file and line) or cannot be read.
     """
     ontology_dir = resources.resource_dir("ontology")
-    data = RdfInput(paths, into)
+    data = RdfInput(paths)
     onto, vocab = ontology_files(ontology_dir)
     background = parse_turtle_files(onto + vocab, "ontology")
     kwargs = {} if pyshacl_max is None else {"pyshacl_max": pyshacl_max}
@@ -190,9 +188,8 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
                  progress: bool = False, resolver=None) -> Report:
     """``sckg ingest``: a study folder or study CSV files replace the study graph; RDF files replace ``graph``.
 
-    RDF files are parsed and checked by the engine (:mod:`ingest.rdf_input`). A graph new to the embedded
-    store is shown with its catalogue record in one write; otherwise the graph is replaced in one atomic write
-    and its record in a second, small one.
+    RDF files are parsed and checked by the engine (:mod:`ingest.rdf_input`); the graph and its catalogue
+    record are then replaced in one write.
 
     :raises ValidationFailed: the input has violations; nothing was written.
     :raises InputError: a path cannot be read or parsed (file and line), or RDF files come without a graph IRI.
@@ -208,21 +205,12 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
     if graph in (GRAPHS["meta"], GRAPHS["inferred"]):
         raise InputError(graph, None, "this graph is written by SCKG itself; choose another graph IRI")
     parts: list[Report] = []
-    # RDF files: the engine parses them once into the graph when it is new in the embedded store (hidden until
-    # the checks pass: NewGraph); otherwise into a scratch store, and the checked triples go to the store as
-    # one N-Triples file, written while the shapes are checked, on the store's disk where it has one (one
-    # atomic replacement; see OxigraphStore.replace_graph). A new graph still locks the store's writes, so it
-    # is only used when no study is written in the same run.
-    new_graph = getattr(store, "new_graph", None)  # the embedded store's; a remote store has none
-    with contextlib.ExitStack() as stack:
-        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="ingest-",
-                                                              dir=getattr(store, "scratch_dir", None)))
-        target = new_graph(graph) if rdf and new_graph is not None and folder is None and not csvs else None
-        if target is not None:
-            stack.enter_context(target)
+    # RDF files are parsed and checked by the engine in a scratch store, written there as one N-Triples file,
+    # then the graph and its catalogue record are replaced in one write of the store
+    with tempfile.TemporaryDirectory(prefix="ingest-") as tmp:
         checked_nt = Path(tmp) / "graph.nt"
         if rdf:
-            data, checked = _check_rdf(rdf, write_to=checked_nt, into=target)
+            data, checked = _check_rdf(rdf, write_to=checked_nt)
             if not checked.conforms:
                 raise ValidationFailed(f"{checked.source} has {len(checked.violations)} problem(s); nothing was "
                                        f"loaded:\n" + "\n".join(str(p) for p in checked.violations), checked)
@@ -238,11 +226,7 @@ def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = N
                                    resolver=resolver))
         if rdf:
             t0 = time.perf_counter()
-            if target is not None:  # graph and record shown in one write
-                target.commit(checked_nt, record_text({graph: record}, [graph]), [GRAPHS["meta"]])
-            else:  # if the record fails, the graph is new and its record the old one (as after a crash between)
-                store.replace_graph(graph, checked_nt)
-                load(store, {}, {graph: record}, [graph])
+            store.replace_graphs({graph: checked_nt}, record_text({graph: record}, [graph]))
             checked.seconds["load"] = round(time.perf_counter() - t0, 3)
             checked.loaded, checked.graph = True, graph
             parts.append(checked)

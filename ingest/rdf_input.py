@@ -1,13 +1,9 @@
 """RDF files given to ``sckg ingest`` / ``sckg validate``: parsed and checked by the engine.
 
-The engine parses the files into one graph (a syntax error names the file and line) and the data is checked
-there against the shapes and the disjoint classes of the ontology; no rdflib graph of the data is built
-unless pySHACL checks it. Which graph:
-
-- a new graph of the embedded store (``sckg ingest`` into a graph with no triples): the files are parsed
-  once, into the replica, hidden from readers until the checks pass (:class:`app.store.NewGraph`);
-- otherwise a throw-away in-memory store; ``sckg ingest`` then hands the checked triples to the store as an
-  N-Triples file written by the engine (``store.replace_graph(iri, path)``).
+The engine parses the files into one graph of a throw-away in-memory store (a syntax error names the file
+and line) and the data is checked there against the shapes and the disjoint classes of the ontology; no
+rdflib graph of the data is built unless pySHACL checks it. ``sckg ingest`` then hands the checked triples to
+the store as an N-Triples file written by the engine.
 
 Which checker runs: files of up to :data:`PYSHACL_MAX_TRIPLES` triples go through pySHACL (all of SHACL);
 larger ones through :func:`ingest.validate.engine_validate` (the SHACL Core subset the shapes use, compiled
@@ -43,19 +39,15 @@ FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox
 
 
 class RdfInput:
-    """The triples of some RDF files (graph names of quads dropped) in one graph of a pyoxigraph store: a
-    throw-away in-memory store, or ``into``, the embedded store's new graph (:class:`app.store.NewGraph`), so
-    that the data is parsed once, checked where it lies and shown as it is.
+    """The triples of some RDF files (graph names of quads dropped) in one graph of a throw-away in-memory
+    pyoxigraph store, parsed once and checked where they lie.
 
     :raises InputError: naming the file, and the line of a syntax error, when a file cannot be read.
     """
 
-    def __init__(self, paths, into=None):
+    def __init__(self, paths):
         self.paths = [Path(p) for p in paths]
-        if into is None:
-            self.store, self.data, self.background = ox.Store(), DATA, BACKGROUND
-        else:
-            self.store, self.data, self.background = into.engine, into.graph, into.scratch()
+        self.store, self.data, self.background = ox.Store(), DATA, BACKGROUND
         t0 = time.perf_counter()
         for path in self.paths:
             self._read(path, self.data)

@@ -81,6 +81,7 @@ class LiveServer:
 
     def __init__(self, app):
         from waitress.server import create_server
+        self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = create_server(app, host="127.0.0.1", port=self.port, threads=8)
@@ -94,6 +95,10 @@ class LiveServer:
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError("the test server did not start")
+
+    def settle(self, timeout: float = 60) -> None:
+        """Wait until the derived data has caught up with every write so far."""
+        assert self.app.extensions["sckg.refresher"].wait(timeout), "derived data did not catch up"
 
     def stop(self):
         """Close every socket from the server's own loop thread, so its ``select`` never sees a closed descriptor."""
@@ -121,14 +126,16 @@ def make_server(tmp_path):
     def _make(overrides: dict | None = None, store=None):
         app = create_app(base_config(tmp_path, **(overrides or {})), store=store)
         server = LiveServer(app)
-        server.app = app
+        server.owns_store = store is None  # a store handed in belongs to the caller, who closes it
         servers.append(server)
         return server
 
     yield _make
     for s in servers:
+        s.app.extensions["sckg.refresher"].wait(60)
         s.stop()
         executor = s.app.extensions.get("sckg.executor")
         if executor is not None:
             executor.close()
-        s.app.extensions["sckg.store"].close()
+        if s.owns_store:
+            s.app.extensions["sckg.store"].close()

@@ -54,7 +54,7 @@ def replace_dataset(store, graph: str, linkset: str, cube, links, record: Graph)
             f"FILTER(?s IN ({g}, {ls}) || STRSTARTS(STR(?s), CONCAT(STR({g}), \"#\"))) }} }} ;\n"
             f"INSERT DATA {{\nGRAPH {g} {{\n{_nt(cube)}}}\nGRAPH {ls} {{\n{_nt(links)}}}\n"
             f"GRAPH {meta} {{\n{_nt(record)}}}\n}}")
-    store.update(text, graphs={graph, linkset, GRAPHS["meta"]})
+    store.update(text)
 
 
 def check_format(mapping: Mapping, source: Path) -> str:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="the oxigraph 
 
 @pytest.fixture
 def remote(tmp_path):
-    from app.remote import RemoteStore
+    from app.store.remote import RemoteStore
     with OxigraphServer(tmp_path / "db") as server:
         store = RemoteStore(server.query_url, server.update_url, server.store_url, progress=False)
         store.replace_graph("https://w3id.org/sckg/graph/study", ((HERE / "data" / "small.ttl").read_bytes(),

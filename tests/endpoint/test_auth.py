@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from app import auth
 from app.cli import cli
-from tests.endpoint.conftest import CANARY, CANARY_TRIPLES, no_leak, total
+from tests.endpoint.conftest import CANARY, CANARY_TRIPLES, canary_ntriples, no_leak, total
 
 STUDY = "https://w3id.org/sckg/graph/study"
 INSIDE = "https://w3id.org/sckg/graph/partner/canary/extra"
@@ -90,7 +90,11 @@ def test_cross_site_form_cannot_write(server):
     assert total(s) == CANARY_TRIPLES
 
 
-def test_read_only_refuses_every_write(server):
+def test_read_only_refuses_every_write(server, tmp_path):
+    from app.store import OxigraphStore
+    before = OxigraphStore(tmp_path / "store")
+    before.replace_graph(CANARY, (canary_ntriples(), "ntriples"))
+    before.close()
     s = server(READ_ONLY=True)
     assert update(s, "CLEAR ALL", s.admin).status_code == 403
     assert put(s, CANARY, b"<http://e.org/a> <http://e.org/b> <http://e.org/c> .", s.admin).status_code == 403

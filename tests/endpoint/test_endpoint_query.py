@@ -54,7 +54,7 @@ def test_capped_writers_agree_with_the_engine(live_server, store):
     for fmt, media in (("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
                        ("csv", "text/csv"), ("tsv", "text/tab-separated-values")):
         ours = get(live_server, q, media).content
-        engine = store.read_store.query(q, use_default_graph_as_union=True).serialize(
+        engine = store.read_view().query(q, use_default_graph_as_union=True).serialize(
             format=getattr(ox.QueryResultsFormat, fmt.upper()))
         if fmt == "csv":  # lossy, so compared as a table
             assert list(csv.reader(io.StringIO(ours.decode()))) == list(csv.reader(io.StringIO(engine.decode())))

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from app.remote import RemoteStore
+from app.store.remote import RemoteStore
 from app.store import OxigraphStore
 from tests.sparql_servers import OxigraphServer, VirtuosoServer, oxigraph_binary
 

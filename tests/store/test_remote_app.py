@@ -12,7 +12,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from app.loading import load_all
-from app.remote import RemoteStore
+from app.store.remote import RemoteStore
 from ingest.namespaces import GRAPH_BASE, GRAPHS
 from ingest.resources import study_dir
 from tests.conftest import base_config

@@ -14,7 +14,7 @@ import pytest
 import requests
 from rdflib import Literal, URIRef
 
-from app.remote import RemoteStore
+from app.store.remote import RemoteStore
 from ingest.errors import StoreError, StoreUnavailable
 from tests.sparql_servers import OxigraphServer, oxigraph_binary
 

@@ -1,4 +1,4 @@
-"""The embedded store: the disk is the durable copy, the in-memory replica answers reads."""
+"""The embedded store: the on-disk engine holds every write; the in-memory copy answers reads."""
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
@@ -78,38 +78,6 @@ def _physical_graphs(path) -> set[str]:
     return {g.value for g in disk.named_graphs() if g.value.startswith("urn:sckg:store:g:")}
 
 
-def test_old_graph_versions_are_deleted_and_only_live_ones_stay_on_disk(tmp_path):
-    s = OxigraphStore(tmp_path / "db")
-    for tag in "abcde":
-        s.replace_graph(G, _graph(50, tag))
-    s.update("INSERT DATA { GRAPH <https://example.org/graph/b> { <https://example.org/x> <https://example.org/p> 1 } }")
-    s.drop_graph(G)
-    s.close()
-    assert len(_physical_graphs(tmp_path / "db")) == 1  # graph b only; a's five versions are gone
-    again = OxigraphStore(tmp_path / "db")
-    assert again.graphs() == ["https://example.org/graph/b"] and again.count() == 1
-
-
-def test_a_version_written_without_its_pointer_is_invisible_and_collected(tmp_path):
-    """What a loader killed between the bulk load and the pointer switch leaves behind."""
-    import pyoxigraph as ox
-    s = OxigraphStore(tmp_path / "db")
-    s.replace_graph(G, _graph(3, "old"))
-    s.close()
-    del s
-    disk = ox.Store(str(tmp_path / "db"))
-    orphan = ox.NamedNode("urn:sckg:store:g:deadbeef")
-    disk.bulk_extend([ox.Quad(ox.NamedNode("https://example.org/s/0"), ox.NamedNode("https://example.org/p"),
-                              ox.Literal("half-written"), orphan)])
-    disk.flush()
-    del disk
-    again = OxigraphStore(tmp_path / "db")
-    assert again.count() == 3
-    assert again.query("ASK { ?s ?p 'half-written' }") is False
-    again.close()
-    assert "urn:sckg:store:g:deadbeef" not in _physical_graphs(tmp_path / "db")
-
-
 def test_updates_naming_any_graph_are_durable(tmp_path):
     s = OxigraphStore(tmp_path / "db")
     s.replace_graph(G, _graph(3, "a"))
@@ -121,47 +89,6 @@ def test_updates_naming_any_graph_are_durable(tmp_path):
     assert again.count(G) == 2
     assert again.query("ASK { GRAPH ?g { <https://example.org/s/0> ?p ?o } }") is False
     assert again.query("ASK { <https://example.org/d> ?p 'default graph' }") is True
-
-
-def test_a_graph_given_as_a_file_is_kept_as_that_file_and_survives_a_reopen(tmp_path):
-    from app.disk import FILES
-    s = OxigraphStore(tmp_path / "db")
-    (tmp_path / "a.nt").write_text(_graph(4, "a").serialize(format="nt"), encoding="utf-8")
-    (tmp_path / "b.nt").write_text(_graph(2, "b").serialize(format="nt"), encoding="utf-8")
-    s.replace_graph(G, tmp_path / "a.nt")
-    s.replace_graph(G, tmp_path / "b.nt")
-    (tmp_path / "db" / FILES / "leftover.nt").write_text("not a graph of this store")
-    s.close()
-    del s
-    again = OxigraphStore(tmp_path / "db")
-    assert again.count(G) == 2
-    assert {r["o"] for r in again.query("SELECT ?o WHERE { ?s ?p ?o }")} == {Literal("b0", lang="en"),
-                                                                            Literal("b1", lang="en")}
-    kept = list((tmp_path / "db" / FILES).iterdir())  # the old version and the stray file are gone
-    assert len(kept) == 1 and kept[0].read_bytes().count(b"\n") == 2
-    again.replace_graph(G, _graph(3, "c"))  # a later write of another kind replaces the file
-    again.close()
-    assert OxigraphStore(tmp_path / "db").count(G) == 3
-
-
-def test_graphs_given_as_bytes_or_triples_are_kept_on_disk_as_the_engines_dump(tmp_path):
-    """Whatever form the content takes, a replaced graph's version on disk is one N-Triples file (written by
-    the engine from the replica), into an empty graph or over an old one; nothing else is left in the folder."""
-    from app.disk import FILES
-    s = OxigraphStore(tmp_path / "db")
-    s.replace_graph(G, (_graph(4, "a").serialize(format="turtle").encode(), "turtle"))
-    first = s._catalog.file_of(G)
-    assert first is not None and first.read_bytes().count(b"\n") == 4
-    s.replace_graph(G, _graph(3, "b"))  # over the old graph: staged and swapped
-    s.replace_graph("https://example.org/graph/empty", [])  # nothing: no file for a graph that is not there
-    assert s._catalog.file_of(G) is not None and not first.exists()
-    assert s._catalog.file_of("https://example.org/graph/empty") is None
-    assert sorted(p.name for p in (tmp_path / "db" / FILES).iterdir()) == [s._catalog.file_of(G).name]
-    s.close()
-    again = OxigraphStore(tmp_path / "db")
-    assert {r["o"] for r in again.query("SELECT ?o WHERE { ?s ?p ?o }")} == {Literal(f"b{i}", lang="en")
-                                                                            for i in range(3)}
-    again.close()
 
 
 def test_a_changed_file_cannot_smuggle_sparql_into_the_update(tmp_path):

@@ -8,8 +8,8 @@ once: unreachable → :class:`StoreUnavailable` (503), malformed → :class:`Que
 else → :class:`StoreError`. Connection refusals and 502/503/504 are retried with exponential backoff.
 
 What only the embedded store offers (custom SPARQL functions such as the text search, the in-process
-``read_store`` that forked query workers use) is absent here: ``embedded`` is False, ``custom_functions``
-is an empty dict, and ``read_store`` raises ``AttributeError`` with a message saying so. See
+the in-process engine view that query workers fork over) is absent here: ``embedded`` is False,
+``custom_functions`` is an empty dict, and ``read_view()`` is None. See
 docs/remote-stores.md for per-server settings.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import threading
 import time
 import urllib.error
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import IO, TypeVar
 
 import pyoxigraph as ox
@@ -33,7 +33,8 @@ from tqdm import tqdm
 
 from app.results import decoded, results_json
 from app.sparql_text import bind_values, query_form
-from app.store import QueryResult, RdfData, _triples_of, rdf_format
+from app.store.data import QueryResult, RdfData, triples_of
+from app.store.formats import rdf_format
 from ingest.errors import QuerySyntaxError, StoreError, StoreUnavailable
 
 T = TypeVar("T")
@@ -106,10 +107,13 @@ class RemoteStore:
                    retries=int(get("SPARQL_RETRIES", 3)),
                    union_param=str(get("SPARQL_UNION_PARAM", "union-default-graph") or ""))
 
-    @property
-    def read_store(self):
-        raise AttributeError("read_store: a RemoteStore has no in-process pyoxigraph store; the SPARQL server "
-                             "answers every query (check store.embedded before using in-process features)")
+    def state(self) -> dict:
+        """What ``/status`` shows of the store."""
+        return {"kind": "remote", "generation": self.generation, "read_only": None, "in_memory_copy": None}
+
+    def read_view(self) -> None:
+        """None: the SPARQL server answers every query; there is no engine in this process."""
+        return None
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url!r})"
@@ -285,9 +289,8 @@ class RemoteStore:
         ox.serialize(items, out, format=rdf_format(fmt))
 
     # --- writes ------------------------------------------------------------------------------------
-    def update(self, text: str, graphs: set[str] | None = None) -> None:
-        """Run a SPARQL Update on the server (one request: atomic where the server makes requests atomic);
-        ``graphs`` (what it changes, see :meth:`app.store.OxigraphStore.update`) is not needed here.
+    def update(self, text: str) -> None:
+        """Run a SPARQL Update on the server (one request: atomic where the server makes requests atomic).
 
         :raises QuerySyntaxError, StoreUnavailable, StoreError: as :meth:`query`.
         """
@@ -305,7 +308,7 @@ class RemoteStore:
         with_bnodes: list[ox.Triple] = []
 
         def plain():
-            for t in _triples_of(data):
+            for t in triples_of(data):
                 if _has_bnode(t):
                     with_bnodes.append(t)
                 else:
@@ -343,10 +346,10 @@ class RemoteStore:
         self.replace_graphs({name: data})
         return self.count(name)
 
-    def replace_graphs(self, graphs: Mapping[str, RdfData], then: str = "", changes: Iterable[str] = ()) -> None:
+    def replace_graphs(self, graphs: Mapping[str, RdfData], then: str = "") -> None:
         """Replace several named graphs, and run the update ``then``: each graph is uploaded in chunks into a
         temporary graph of its own, then one update drops the old graphs, moves the new ones into place and
-        runs ``then`` (atomic where the server makes one request atomic; ``changes`` is not needed here).
+        runs ``then`` (atomic where the server makes one request atomic).
 
         Readers of the graphs see the old ones until the final update, then the new ones. Readers through this
         object do not see the staging graphs (their queries name the other graphs); other clients of the

@@ -1,8 +1,8 @@
-"""Derived data, recomputed after every write that changes the source graphs.
+"""The derived steps, in the order they run.
 
-Each step takes the store and the app config and brings one derived artefact in line with the data:
-the inferred graph (reasoning rules), related practices, the full-text index, the dumps. ``refresh`` runs
-them in order and returns what each did, so the CLI and the ingest endpoint can report it.
+Each step takes the store and the app config and brings one derived artefact in line with the data: the
+inferred graph (reasoning rules), related practices, the full-text index, the dumps, the facet index and the
+catalogue's counts. ``refresh`` runs them in order and returns what each did, so the CLI can report it.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ STEPS: list[tuple[str, str]] = [
     ("inferred", "app.reasoning:materialise"),
     ("related", "app.related:refresh"),
     ("search", "app.search:refresh"),
+    ("catalogue", "app.derived.catalogue:refresh"),
     ("dumps", "app.discovery:write_dumps"),
     ("browse-index", "app.browse_index:refresh"),
 ]
