@@ -1,4 +1,4 @@
-"""Bearer tokens for the write paths: stored hashed, compared in constant time, scoped by graph IRI prefix.
+"""Bearer tokens for the write paths: stored hashed, compared in constant time, scoped by graph IRI.
 
 The tokens file (``TOKENS``, ``SCKG_TOKENS``) is JSON:
 ``{"tokens": [{"name", "sha256", "scope", "created"}]}``.
@@ -9,6 +9,10 @@ Every change of the file (add, revoke) holds an exclusive ``flock`` on ``<file>.
 whole read-modify-write, and replaces the file atomically (a temporary file in the same folder, fsync,
 ``os.replace``), so parallel commands never lose each other's changes and a reader never sees half a file.
 The server reads the file again on every write request, so a revocation holds from the next request on.
+
+A scope is ``*`` (every graph, and the default graph), an IRI ending in ``/`` (the graphs under that path),
+or a graph IRI (that graph, and the graphs under ``IRI/``). It is never a bare string prefix: the scope
+``…/partner/geo`` does not cover ``…/partner/geonames/x`` nor ``…/partner/geo-evil``.
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from pathlib import Path
 from app.errors import BadRequest, Forbidden, TokensUnavailable, Unauthorized
 
 PREFIX = "sckg_"
+ALL = "*"
 
 log = logging.getLogger("sckg")
 
@@ -38,17 +43,73 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# --- scopes -------------------------------------------------------------------------------------
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+
+
+def scope_problem(scope: str) -> str | None:
+    """Why ``scope`` is refused, or None when it is ``*``, an IRI ending in ``/``, or a whole graph IRI."""
+    if scope == ALL:
+        return None
+    if not scope:
+        return "a token needs a scope: a graph IRI, an IRI ending in '/' for the graphs under it, or '*'"
+    if _NOT_IN_IRI.search(scope):
+        return "the scope is not an IRI: it holds a space, a control character or one of <>\"{}|\\^`"
+    if ALL in scope:
+        return ("the scope holds '*', but there are no wildcards: '*' alone means every graph; for the graphs "
+                "under a path, end the scope with '/'")
+    if not _SCHEME.match(scope):
+        return ("the scope must be an absolute IRI, e.g. https://w3id.org/sckg/graph/partner/un-habitat/ "
+                "(or '*' for every graph)")
+    rest = scope[_SCHEME.match(scope).end():]
+    if rest.startswith("//"):
+        authority, _, path = rest[2:].partition("/")
+        if not authority:
+            return "the scope names no host; give the graphs' IRI, e.g. https://w3id.org/sckg/graph/partner/…/"
+        segments = path.split("/")[:-1] if path.endswith("/") else path.split("/")
+        if path and ("" in segments or "." in segments or ".." in segments):
+            return "the scope's path has an empty, '.' or '..' segment; write the graphs' IRI as it is stored"
+    last = scope[-1]
+    if last != "/" and not last.isalnum():
+        return (f"the scope ends in {last!r}, so it reads like the start of graph names, and scopes are not "
+                "string prefixes: end it with '/' for the graphs under a path (…/partner/geo/), or give a "
+                "whole graph IRI (…/partner/geo covers that graph and the graphs under …/partner/geo/)")
+    return None
+
+
+def check_scope(scope: str) -> str:
+    """:raises BadRequest: the scope is ambiguous or not an IRI (see :func:`scope_problem`)."""
+    problem = scope_problem(scope)
+    if problem:
+        raise BadRequest(problem)
+    return scope
+
+
+def describe_scope(scope: str) -> str:
+    """The graphs a scope covers, in words."""
+    if scope == ALL:
+        return "every graph"
+    if scope.endswith("/"):
+        return f"the graphs under {scope}"
+    return f"the graph {scope} and the graphs under {scope}/"
+
+
 @dataclass(frozen=True)
 class Token:
     name: str
-    scope: str  # a graph IRI prefix, or '*' for every graph and the default graph
+    scope: str  # '*', an IRI ending in '/', or a graph IRI (see scope_problem)
 
     def covers(self, graph: str | None) -> bool:
         """True when this token may write ``graph`` (None: the default graph, which needs '*')."""
-        if self.scope == "*":
+        if self.scope == ALL:
             return True
-        return graph is not None and graph.startswith(self.scope)
-
+        if graph is None or scope_problem(self.scope):  # a stored scope that is refused today covers nothing
+            return False
+        if self.scope.endswith("/"):
+            return graph.startswith(self.scope)
+        return graph == self.scope or graph.startswith(self.scope + "/")
 
 
 # --- the file -----------------------------------------------------------------------------------
@@ -144,13 +205,12 @@ _BAD_NAME = re.compile(r"[\x00-\x1f\x7f\s]")
 def add(path: str | Path, name: str, scope: str) -> str:
     """Create a token; returns the secret, which is shown once and stored only as its hash.
 
-    :raises BadRequest: the name is taken or unusable, or the scope is empty.
+    :raises BadRequest: the name is taken or unusable, or the scope is refused (:func:`scope_problem`).
     :raises TokensUnavailable: the file cannot be read (it is left as it is).
     """
     if not name or _BAD_NAME.search(name):
         raise BadRequest("a token's name must be non-empty, without spaces or control characters")
-    if not scope:
-        raise BadRequest("a token needs a scope: a graph IRI prefix, or '*'")
+    check_scope(scope)
     secret = PREFIX + secrets.token_urlsafe(32)
     record = {"name": name, "sha256": _digest(secret), "scope": scope,
               "created": _now().isoformat(timespec="seconds")}
@@ -180,8 +240,9 @@ def revoke(path: str | Path, name: str) -> bool:
 
 
 def listing(path: str | Path) -> list[dict]:
-    """Names, scopes and creation times (never hashes)."""
-    return [{k: r.get(k) for k in ("name", "scope", "created")} for r in _load(path)]
+    """Names, scopes and creation times (never hashes), and ``problem``: why a stored scope is refused, or None."""
+    return [{"name": r["name"], "scope": r["scope"], "created": r.get("created"), "problem": scope_problem(r["scope"])}
+            for r in _load(path)]
 
 
 # --- requests -----------------------------------------------------------------------------------
@@ -217,4 +278,4 @@ def authorize(token: Token, graphs, *, default_graph: bool = False) -> None:
                         "graph; that needs a token with scope '*'")
     outside = sorted(g for g in graphs if not token.covers(g))
     if outside:
-        raise Forbidden(f"token {token.name!r} may write only graphs under {token.scope}; not {outside[0]}")
+        raise Forbidden(f"token {token.name!r} may write only {describe_scope(token.scope)}; not {outside[0]}")

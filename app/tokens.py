@@ -19,20 +19,24 @@ def token():
 @token.command("add")
 @click.argument("name")
 @click.option("--scope", required=True,
-              help="graph IRI prefix the token may write (e.g. https://w3id.org/sckg/graph/partner/un-habitat/), "
-                   "or '*' for every graph")
+              help="the graphs the token may write: an IRI ending in '/' for the graphs under it "
+                   "(e.g. https://w3id.org/sckg/graph/partner/un-habitat/), a graph IRI (that graph and the "
+                   "graphs under IRI/), or '*' for every graph")
 def add(name, scope):
     """Create a token NAME and print it once (only its hash is kept)."""
     secret = auth.add(_path(), name, scope)
     click.echo(secret)
-    click.echo(f"token {name!r} may write graphs under {scope}; it is shown only now, keep it safe", err=True)
+    click.echo(f"token {name!r} may write {auth.describe_scope(scope)}; it is shown only now, keep it safe", err=True)
 
 
 @token.command("list")
 def list_():
     """List tokens: name, scope, creation time."""
     for r in auth.listing(_path()):
-        click.echo(f"{r['name']}\t{r['scope']}\t{r['created']}")
+        line = f"{r['name']}\t{r['scope']}\t{r['created']}"
+        if r["problem"]:
+            line += f"\t(refused, writes nothing: {r['problem']})"
+        click.echo(line)
 
 
 @token.command("revoke")

@@ -1,10 +1,11 @@
-"""The tokens file under concurrent commands, and a corrupt file (issue 18).
+"""The tokens file under concurrent commands, scope boundaries, and a corrupt file (issue 18).
 
 Concurrency runs the real ``sckg token`` commands in parallel processes released together; afterwards the real
 app, through its test client, must refuse every token a command reported revoked and accept every one it added.
 """
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 
 from app import auth, create_app
 from app.cli import cli
-from app.errors import TokensUnavailable
+from app.errors import BadRequest, TokensUnavailable
 from tests.conftest import ROOT, base_config
 
 G = "https://w3id.org/sckg/graph/partner/"
@@ -126,6 +127,80 @@ def test_a_revocation_holds_at_once(app):
                        capture_output=True, text=True, timeout=60, check=False)
     assert r.returncode == 0, r.stderr
     assert write(client, secret, G + "x").status_code == 401
+
+
+# --- scopes -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scope, graph, covered", [
+    (G + "geo", G + "geo", True),
+    (G + "geo", G + "geo/cities", True),
+    (G + "geo", G + "geo/", True),
+    (G + "geo", G + "geonames", False),
+    (G + "geo", G + "geonames/cities", False),
+    (G + "geo", G + "geo-evil", False),
+    (G + "geo", G + "ge", False),
+    (G + "geo/", G + "geo/cities", True),
+    (G + "geo/", G + "geo/", True),
+    (G + "geo/", G + "geo", False),
+    (G + "geo/", G + "geonames/cities", False),
+    (G + "geo/", G + "geo-evil", False),
+    (G + "geo/x", G + "geo/x", True),
+    (G + "geo/x", G + "geo/y", False),
+    (G + "geo/x", G + "geo/x2", False),
+    ("*", G + "anything", True),
+])
+def test_scope_boundaries(scope, graph, covered):
+    assert auth.check_scope(scope) == scope
+    assert auth.Token("t", scope).covers(graph) is covered
+
+
+def test_only_star_covers_the_default_graph():
+    assert auth.Token("t", "*").covers(None)
+    assert not auth.Token("t", G + "geo/").covers(None)
+    assert not auth.Token("t", G + "geo").covers(None)
+
+
+@pytest.mark.parametrize("scope", [
+    "", G + "geo-", G + "geo_", G + "geo.", G + "geo#", G + "geo?", G + "geo*", G + "*", "**",
+    "partner/geo/", "w3id.org/sckg/graph/", "https://", "https:///x/", G + "geo//", G + "./geo/", G + "../geo",
+    G + "geo evil/", G + "geo\n", " " + G + "geo/", "urn:",
+])
+def test_an_ambiguous_scope_is_refused_at_creation(tmp_path, scope):
+    path = tmp_path / "tokens.json"
+    with pytest.raises(BadRequest):
+        auth.add(path, "t", scope)
+    assert not path.exists()
+
+
+def test_the_command_explains_a_refused_scope(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCKG_TOKENS", str(tmp_path / "tokens.json"))
+    r = CliRunner().invoke(cli, ["token", "add", "geo", "--scope", G + "geo-"])
+    assert r.exit_code != 0 and "not string prefixes" in r.stderr and "end it with '/'" in r.stderr
+    assert not (tmp_path / "tokens.json").exists()
+
+
+def test_scope_boundaries_over_http(app):
+    secret = auth.add(app.config["TOKENS"], "geo", G + "geo")
+    client = app.test_client()
+    for graph in (G + "geonames", G + "geonames/cities", G + "geo-evil", G + "geo-evil/x"):
+        assert write(client, secret, graph).status_code == 403, graph
+        assert put(client, secret, graph).status_code == 403, graph
+    r = client.post("/partners/geonames/datasets/cities", data=b"{}", headers={
+        "Authorization": f"Bearer {secret}", "Content-Type": "application/ld+json"})
+    assert r.status_code == 403
+    assert write(client, secret, G + "geo").status_code == 204
+    assert put(client, secret, G + "geo/cities").status_code == 201
+
+
+def test_a_stored_scope_refused_today_writes_nothing(app):
+    """A token created before scopes were checked, with a prefix scope, covers no graph (and says so in list)."""
+    path = Path(app.config["TOKENS"])
+    secret = auth.add(path, "old", "*")
+    data = json.loads(path.read_text())
+    data["tokens"][0]["scope"] = G + "ge-"  # meant as a prefix of "ge-x", "ge-y", …
+    path.write_text(json.dumps(data))
+    assert write(app.test_client(), secret, G + "ge-x").status_code == 403
+    assert auth.listing(path)[0]["problem"]
 
 
 # --- a corrupt file ---------------------------------------------------------------------------
