@@ -1,7 +1,7 @@
 """Bearer tokens for the write paths: stored hashed, compared in constant time, scoped by graph IRI.
 
 The tokens file (``TOKENS``, ``SCKG_TOKENS``) is JSON:
-``{"tokens": [{"name", "sha256", "scope", "created"}]}``.
+``{"tokens": [{"name", "sha256", "scope", "created", "expires"}]}`` (``expires`` is UTC ISO 8601, or absent).
 A token is 32 random bytes, so a plain SHA-256 of it is enough to store it safely. Only the
 ``Authorization: Bearer`` header is read, never a cookie, so a cross-site form cannot write.
 
@@ -28,8 +28,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from app.errors import BadRequest, Forbidden, TokensUnavailable, Unauthorized
 
@@ -100,6 +101,7 @@ def describe_scope(scope: str) -> str:
 class Token:
     name: str
     scope: str  # '*', an IRI ending in '/', or a graph IRI (see scope_problem)
+    expires: datetime | None = None
 
     def covers(self, graph: str | None) -> bool:
         """True when this token may write ``graph`` (None: the default graph, which needs '*')."""
@@ -110,6 +112,51 @@ class Token:
         if self.scope.endswith("/"):
             return graph.startswith(self.scope)
         return graph == self.scope or graph.startswith(self.scope + "/")
+
+
+# --- expiry -------------------------------------------------------------------------------------
+
+_DURATION = re.compile(r"(?:\d+[wdhms])+")
+_UNIT = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1),
+         "s": timedelta(seconds=1)}
+
+
+def parse_expiry(text: str, now: datetime | None = None) -> datetime:
+    """The UTC instant ``text`` names: a duration from now (``30d``, ``12h``, ``1w2d``; ``m`` is minutes),
+    a date (``2027-01-31``: from 00:00 UTC that day on, the token is refused) or an ISO 8601 datetime
+    (UTC unless it gives an offset).
+
+    :raises BadRequest: not one of those, or not in the future.
+    """
+    now = now or _now()
+    text = text.strip()
+    if _DURATION.fullmatch(text):
+        try:
+            when = now + sum((int(n) * _UNIT[u] for n, u in re.findall(r"(\d+)([wdhms])", text)), timedelta())
+        except OverflowError:
+            raise BadRequest(f"--expires {text!r} is too far in the future") from None
+    else:
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            raise BadRequest(f"--expires {text!r} is neither a duration (30d, 12h, 2w, 90m), a date (2027-01-31) "
+                             "nor an ISO 8601 datetime (2027-01-31T18:00:00Z)") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+    when = when.astimezone(UTC).replace(microsecond=0)
+    if when <= now:
+        raise BadRequest(f"--expires {text!r} is not in the future ({when.isoformat()} is past)")
+    return when
+
+
+def _stamp(value: Any) -> datetime | None:
+    """A stored ``expires``: None, or an aware datetime. :raises ValueError: anything else."""
+    if value is None:
+        return None
+    when = datetime.fromisoformat(value)  # TypeError/ValueError on a non-string or a bad date
+    if when.tzinfo is None:
+        raise ValueError("an expiry without a UTC offset")
+    return when
 
 
 # --- the file -----------------------------------------------------------------------------------
@@ -127,6 +174,10 @@ def _parse(text: str) -> list[dict]:
     for i, r in enumerate(records, 1):
         if not isinstance(r, dict) or not all(isinstance(r.get(k), str) for k in ("name", "sha256", "scope")):
             raise TypeError(f"record {i} lacks a name, sha256 or scope string")
+        try:
+            _stamp(r.get("expires"))
+        except (TypeError, ValueError):
+            raise ValueError(f"record {i} has an expiry that is not an ISO 8601 UTC datetime") from None
     return records
 
 
@@ -202,18 +253,26 @@ def _change(path: str | Path, change: Callable[[list[dict]], bool]):
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f\s]")
 
 
-def add(path: str | Path, name: str, scope: str) -> str:
+def add(path: str | Path, name: str, scope: str, expires: datetime | None = None) -> str:
     """Create a token; returns the secret, which is shown once and stored only as its hash.
 
-    :raises BadRequest: the name is taken or unusable, or the scope is refused (:func:`scope_problem`).
+    :raises BadRequest: the name is taken or unusable, the scope is refused (:func:`scope_problem`), or
+        ``expires`` (UTC when naive) is past.
     :raises TokensUnavailable: the file cannot be read (it is left as it is).
     """
     if not name or _BAD_NAME.search(name):
         raise BadRequest("a token's name must be non-empty, without spaces or control characters")
     check_scope(scope)
+    now = _now()
+    if expires is not None:
+        expires = (expires if expires.tzinfo else expires.replace(tzinfo=UTC)).astimezone(UTC)
+        if expires <= now:
+            raise BadRequest("the expiry is not in the future")
     secret = PREFIX + secrets.token_urlsafe(32)
     record = {"name": name, "sha256": _digest(secret), "scope": scope,
-              "created": _now().isoformat(timespec="seconds")}
+              "created": now.isoformat(timespec="seconds")}
+    if expires is not None:
+        record["expires"] = expires.isoformat(timespec="seconds")
 
     def append(records: list[dict]) -> bool:
         if any(r.get("name") == name for r in records):
@@ -240,9 +299,15 @@ def revoke(path: str | Path, name: str) -> bool:
 
 
 def listing(path: str | Path) -> list[dict]:
-    """Names, scopes and creation times (never hashes), and ``problem``: why a stored scope is refused, or None."""
-    return [{"name": r["name"], "scope": r["scope"], "created": r.get("created"), "problem": scope_problem(r["scope"])}
-            for r in _load(path)]
+    """Names, scopes, creation and expiry times (never hashes); ``expired`` and ``problem`` (a refused scope)."""
+    now = _now()
+    out = []
+    for r in _load(path):
+        expires = _stamp(r.get("expires"))
+        out.append({"name": r["name"], "scope": r["scope"], "created": r.get("created"),
+                    "expires": expires.isoformat() if expires else None,
+                    "expired": expires is not None and expires <= now, "problem": scope_problem(r["scope"])})
+    return out
 
 
 # --- requests -----------------------------------------------------------------------------------
@@ -250,7 +315,7 @@ def listing(path: str | Path) -> list[dict]:
 def authenticate(header: str | None, path: str | Path) -> Token:
     """The token an ``Authorization`` header carries; the file is read anew on every call.
 
-    :raises Unauthorized: no bearer token, or one that is unknown or revoked.
+    :raises Unauthorized: no bearer token, or one that is unknown, revoked or expired.
     :raises TokensUnavailable: the tokens file cannot be read (503).
     """
     if not header or not header.startswith("Bearer "):
@@ -261,13 +326,16 @@ def authenticate(header: str | None, path: str | Path) -> Token:
         if hmac.compare_digest(digest, r["sha256"]):
             found = r
     if found is None:
-        raise _unauthorized("the bearer token is not valid (unknown or revoked)")
-    return Token(found["name"], found["scope"])
+        raise _unauthorized("the bearer token is not valid (unknown or revoked)", invalid=True)
+    expires = _stamp(found.get("expires"))
+    if expires is not None and expires <= _now():
+        raise _unauthorized(f"the bearer token expired at {expires.isoformat()}; ask for a new one", invalid=True)
+    return Token(found["name"], found["scope"], expires)
 
 
-def _unauthorized(message: str) -> Unauthorized:
+def _unauthorized(message: str, *, invalid: bool = False) -> Unauthorized:
     e = Unauthorized(message)
-    e.headers = {"WWW-Authenticate": 'Bearer realm="sckg"'}
+    e.headers = {"WWW-Authenticate": 'Bearer realm="sckg"' + (', error="invalid_token"' if invalid else "")}
     return e
 
 

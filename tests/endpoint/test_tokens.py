@@ -1,4 +1,4 @@
-"""The tokens file under concurrent commands, scope boundaries, and a corrupt file (issue 18).
+"""The tokens file under concurrent commands, scope boundaries, expiry, and a corrupt file (issue 18).
 
 Concurrency runs the real ``sckg token`` commands in parallel processes released together; afterwards the real
 app, through its test client, must refuse every token a command reported revoked and accept every one it added.
@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -203,10 +204,70 @@ def test_a_stored_scope_refused_today_writes_nothing(app):
     assert auth.listing(path)[0]["problem"]
 
 
+# --- expiry -----------------------------------------------------------------------------------
+
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("30d", NOW + timedelta(days=30)),
+    ("12h", NOW + timedelta(hours=12)),
+    ("1w2d", NOW + timedelta(days=9)),
+    ("90m", NOW + timedelta(minutes=90)),
+    ("2027-04-01", datetime(2027, 4, 1, tzinfo=UTC)),
+    ("2027-04-01T18:30:00", datetime(2027, 4, 1, 18, 30, tzinfo=UTC)),
+    ("2027-04-01T18:30:00Z", datetime(2027, 4, 1, 18, 30, tzinfo=UTC)),
+    ("2027-04-01T18:30:00+02:00", datetime(2027, 4, 1, 16, 30, tzinfo=UTC)),
+])
+def test_expiry_forms(text, expected):
+    assert auth.parse_expiry(text, now=NOW) == expected
+
+
+@pytest.mark.parametrize("text", ["0d", "soon", "30", "-1d", "30 days", "2027-02-28", "2027-13-01", "",
+                                  "99999999999d", "9999999w"])
+def test_bad_or_past_expiry_is_refused(text):
+    with pytest.raises(BadRequest):
+        auth.parse_expiry(text, now=NOW)
+
+
+def test_expired_token_is_401_and_a_future_one_writes(app, monkeypatch):
+    path = app.config["TOKENS"]
+    soon = auth.add(path, "soon", "*", expires=auth.parse_expiry("1h"))
+    later = auth.add(path, "later", "*", expires=auth.parse_expiry("30d"))
+    client = app.test_client()
+    assert write(client, soon, G + "x").status_code == 204
+    two_hours_on = auth._now() + timedelta(hours=2)
+    monkeypatch.setattr(auth, "_now", lambda: two_hours_on)
+    r = write(client, soon, G + "x")
+    assert r.status_code == 401 and "expired" in r.get_json()["error"]
+    assert 'error="invalid_token"' in r.headers["WWW-Authenticate"]
+    assert write(client, later, G + "x").status_code == 204
+    listed = {t["name"]: t for t in auth.listing(path)}
+    assert listed["soon"]["expired"] and not listed["later"]["expired"]
+
+
+def test_token_commands_store_and_show_the_expiry(tmp_path, monkeypatch):
+    path = tmp_path / "tokens.json"
+    monkeypatch.setenv("SCKG_TOKENS", str(path))
+    runner = CliRunner()
+    r = runner.invoke(cli, ["token", "add", "dated", "--scope", G + "un-habitat/", "--expires", "2099-01-31"])
+    assert r.exit_code == 0, r.output
+    assert "until 2099-01-31T00:00:00+00:00" in r.stderr
+    assert json.loads(path.read_text())["tokens"][0]["expires"] == "2099-01-31T00:00:00+00:00"
+    assert runner.invoke(cli, ["token", "add", "forever", "--scope", "*"]).exit_code == 0
+    lines = dict(line.split("\t", 1) for line in runner.invoke(cli, ["token", "list"]).stdout.splitlines())
+    assert lines["dated"].endswith("\t2099-01-31T00:00:00+00:00") and lines["forever"].endswith("\tnever")
+    r = runner.invoke(cli, ["token", "add", "past", "--scope", "*", "--expires", "2001-01-01"])
+    assert r.exit_code != 0 and "not in the future" in r.stderr
+    r = runner.invoke(cli, ["token", "add", "bad", "--scope", "*", "--expires", "next week"])
+    assert r.exit_code != 0 and "duration" in r.stderr
+
+
 # --- a corrupt file ---------------------------------------------------------------------------
 
 CORRUPT = [b"{ not json", b"", b'["a list"]', b'{"tokens": {"name": "x"}}', b'{"tokens": [1]}',
-           b'{"tokens": [{"name": "x", "scope": "*"}]}', b"\xff\xfe{}"]
+           b'{"tokens": [{"name": "x", "scope": "*"}]}',
+           b'{"tokens": [{"name": "x", "sha256": "00", "scope": "*", "expires": "tomorrow"}]}', b"\xff\xfe{}"]
 
 
 @pytest.mark.parametrize("content", CORRUPT)
