@@ -165,6 +165,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def _parse(text: str) -> list[dict]:
     """The records of the file. :raises ValueError, TypeError: the JSON or a record is not as described above."""
     data = json.loads(text)
@@ -174,6 +177,8 @@ def _parse(text: str) -> list[dict]:
     for i, r in enumerate(records, 1):
         if not isinstance(r, dict) or not all(isinstance(r.get(k), str) for k in ("name", "sha256", "scope")):
             raise TypeError(f"record {i} lacks a name, sha256 or scope string")
+        if not _SHA256.fullmatch(r["sha256"]):
+            raise ValueError(f"record {i} has a sha256 that is not 64 hexadecimal digits")
         try:
             _stamp(r.get("expires"))
         except (TypeError, ValueError):
@@ -198,6 +203,8 @@ def _load(path: str | Path) -> list[dict]:
         reason = f"it is not JSON ({e.msg} at line {e.lineno}, column {e.colno})"
     except (TypeError, ValueError) as e:
         reason = str(e)
+    except RecursionError:
+        reason = "it is nested too deeply"
     except OSError as e:
         reason = e.strerror or type(e).__name__
     log.error("the tokens file %s cannot be used: %s; every write is refused (503) until it is repaired",

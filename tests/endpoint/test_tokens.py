@@ -60,15 +60,24 @@ def _command(path: str, start, args_list: list[list[str]], out) -> None:
 
 def _race(path: Path, jobs: list[list[list[str]]]) -> list[tuple]:
     """Run each job (a list of commands) in its own process, all released at once; every command's result."""
-    ctx = multiprocessing.get_context("fork")
+    # forked from a fresh single-threaded server that has imported the commands once: cheap, and no lock that
+    # another thread of the test run holds is copied into a child
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["app.cli", __name__])
     start, out = ctx.Barrier(len(jobs)), ctx.Queue()
     procs = [ctx.Process(target=_command, args=(str(path), start, job, out)) for job in jobs]
-    for p in procs:
-        p.start()
-    results = [out.get(timeout=120) for _ in range(sum(len(j) for j in jobs))]
-    for p in procs:
-        p.join(timeout=30)
-        assert p.exitcode == 0
+    try:
+        for p in procs:
+            p.start()
+        results = [out.get(timeout=120) for _ in range(sum(len(j) for j in jobs))]
+        for p in procs:
+            p.join(timeout=30)
+            assert p.exitcode == 0
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+                p.join()
     return results
 
 
@@ -267,7 +276,10 @@ def test_token_commands_store_and_show_the_expiry(tmp_path, monkeypatch):
 
 CORRUPT = [b"{ not json", b"", b'["a list"]', b'{"tokens": {"name": "x"}}', b'{"tokens": [1]}',
            b'{"tokens": [{"name": "x", "scope": "*"}]}',
-           b'{"tokens": [{"name": "x", "sha256": "00", "scope": "*", "expires": "tomorrow"}]}', b"\xff\xfe{}"]
+           b'{"tokens": [{"name": "x", "sha256": "00", "scope": "*"}]}',
+           b'{"tokens": [{"name": "x", "sha256": "\xc3\xa9", "scope": "*"}]}',
+           b'{"tokens": [{"name": "x", "sha256": "' + b"0" * 64 + b'", "scope": "*", "expires": "tomorrow"}]}',
+           b"\xff\xfe{}", b"[" * 100_000]
 
 
 @pytest.mark.parametrize("content", CORRUPT)
