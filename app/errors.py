@@ -79,6 +79,15 @@ class QueryTimeout(KGError):
     title = "Query timeout"
 
 
+class TokensUnavailable(KGError):
+    """The write tokens cannot be read (a malformed or unreadable tokens file): no write can be authorized.
+
+    The server's fault, not the client's; :mod:`app.auth` logs the reason and the file where it raises this."""
+
+    status = 503
+    title = "Service unavailable"
+
+
 class TableUnavailable(KGError):
     """A report table whose query ran out of time or memory."""
 
@@ -118,7 +127,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(KGError)
     def _kg_error(e: KGError):
         headers = getattr(e, "headers", None)
-        if e.status >= 500 and not isinstance(e, (StoreUnavailable, QueryTimeout)):
+        if e.status >= 500 and not isinstance(e, (StoreUnavailable, QueryTimeout, TokensUnavailable)):
             log.error("%s: %s", type(e).__name__, e.message)
         return render_error(e.status, e.title, e.message, headers)
 
