@@ -155,17 +155,28 @@ def void():
 
 @bp.route("/catalog")
 def catalog():
-    """The DCAT catalogue: the records of every loaded graph, from …/graph/meta."""
-    from app.sparql import run_job
+    """The DCAT-AP 3.0.1 catalogue (:mod:`app.catalog`) built from the records of …/graph/meta; Turtle by default,
+    N-Triples, JSON-LD, RDF/XML by Accept. Cached per store generation and set of dump files."""
+    from app.catalog import PREFIXES as CATALOG_PREFIXES
+    from app.catalog import catalog_triples
     from app.executor import Job
+    from app.sparql import run_job
+    store = get_store()
+    folder = _folder()
+    dumps = {p.name: p.stat().st_size for p in folder.glob("*.gz")} if folder.is_dir() else {}
+    cache = current_app.extensions.setdefault("sckg.catalog", {})
+    key = (store.generation, request.host_url, tuple(sorted(dumps.items())))
+    if key not in cache:
+        job = Job("CONSTRUCT WHERE { ?s ?p ?o }", graph_format="ntriples", default_graphs=(GRAPHS["meta"],),
+                  named_graphs=())
+        body = run_job(job).body
+        meta = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        cache.clear()
+        cache[key] = catalog_triples(store, request.host_url, meta, dumps)
     media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=("application/trig",
                                                                                              "application/n-quads"))
-    job = Job("CONSTRUCT WHERE { ?s ?p ?o }", graph_format=protocol.GRAPH_TYPES[media],
-              default_graphs=(GRAPHS["meta"],), named_graphs=())
-    body = run_job(job).body
-    if media == "text/turtle":  # re-written with prefixes, for people reading it
-        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.TURTLE))
-        body, _ = capped_graph(triples, ox.RdfFormat.TURTLE, None, PREFIXES)
+    body, _ = capped_graph(iter(cache[key]), rdf_format(protocol.GRAPH_TYPES[media]), None,
+                           prefixes=PREFIXES | CATALOG_PREFIXES)
     return Response(body, content_type=media + "; charset=utf-8",
                     headers={"Access-Control-Allow-Origin": "*", "Vary": "Accept"})
 

@@ -246,6 +246,39 @@ def _cors(resp: Response) -> Response:
     return resp
 
 
+FORMATS = "http://www.w3.org/ns/formats/"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+#: the syntaxes writes are read in (Graph Store uploads, ``LOAD`` where allowed): what pyoxigraph parses
+INPUT_FORMATS = ("Turtle", "N-Triples", "N-Quads", "TriG", "N3", "RDF_XML", "JSON-LD")
+FUNCTION_COMMENTS = {
+    "https://w3id.org/sckg/ontology#textMatch":
+        "sckg:textMatch(?resource, \"words\"): the full-text (bm25) score of the resource for the words, an "
+        "xsd:double, higher is better; unbound when it does not match.",
+}
+
+
+def _write_services(base: str, dataset, sd, rdf_type) -> list[ox.Triple]:
+    """The update operation at ``/update`` (a service of its own, over the same dataset) and the Graph Store at
+    ``/graph-store`` (a feature of the query service, described as a DCAT data service); none when read-only."""
+    if current_app.config.get("READ_ONLY"):
+        return []
+    update, store = ox.NamedNode(base + "update#service"), ox.NamedNode(base + "sparql#graph-store")
+    out = [ox.Triple(update, rdf_type, sd("Service")),
+           ox.Triple(update, sd("endpoint"), ox.NamedNode(base + "update")),
+           ox.Triple(update, sd("supportedLanguage"), sd("SPARQL11Update")),
+           ox.Triple(update, sd("defaultDataset"), dataset),
+           ox.Triple(store, rdf_type, sd("Feature")),
+           ox.Triple(store, rdf_type, ox.NamedNode(DCAT + "DataService")),
+           ox.Triple(store, ox.NamedNode(DCT + "title"), ox.Literal("SCKG Graph Store", language="en")),
+           ox.Triple(store, ox.NamedNode(DCAT + "endpointURL"), ox.NamedNode(base + "graph-store")),
+           ox.Triple(store, ox.NamedNode(DCT + "conformsTo"),
+                     ox.NamedNode("https://www.w3.org/TR/sparql11-http-rdf-update/"))]
+    out += [ox.Triple(update, sd("inputFormat"), ox.NamedNode(FORMATS + fmt)) for fmt in INPUT_FORMATS]
+    return out
+
+
 def service_description() -> Response:
     """The SPARQL 1.1 Service Description of this endpoint (Turtle by default; browsers go to /query)."""
     accept = request.accept_mimetypes
@@ -255,7 +288,7 @@ def service_description() -> Response:
     endpoint = ox.NamedNode(request.host_url.rstrip("/") + "/sparql") if _base_iri() else ox.NamedNode(
         "http://localhost/sparql")
     base = endpoint.value[: -len("sparql")]
-    service, dataset, default = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
+    service, dataset, default = ox.NamedNode(base + "sparql#service"), ox.BlankNode(), ox.BlankNode()
     sd = lambda local: ox.NamedNode(SD + local)  # noqa: E731
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     triples = [
@@ -263,6 +296,8 @@ def service_description() -> Response:
         ox.Triple(service, sd("endpoint"), endpoint),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        None if current_app.config.get("READ_ONLY") else ox.Triple(service, sd("feature"),
+                                                                    ox.NamedNode(base + "sparql#graph-store")),
         ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")) if current_app.config.get(
             "ALLOWED_SERVICE_HOSTS") else None,
         ox.Triple(service, sd("defaultDataset"), dataset),
@@ -275,7 +310,12 @@ def service_description() -> Response:
     ]
     for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG"):
-        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + fmt)))
+        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + fmt)))
+    triples += _write_services(base, dataset, sd, rdf_type)
+    for name in sorted(getattr(get_store(), "custom_functions", None) or {}, key=str):
+        triples += [ox.Triple(service, sd("extensionFunction"), name), ox.Triple(name, rdf_type, sd("Function"))]
+        if name.value in FUNCTION_COMMENTS:
+            triples.append(ox.Triple(name, RDFS_COMMENT, ox.Literal(FUNCTION_COMMENTS[name.value], language="en")))
     for g in get_store().graphs():
         named = ox.BlankNode()
         triples += [ox.Triple(dataset, sd("namedGraph"), named), ox.Triple(named, sd("name"), ox.NamedNode(g))]
@@ -283,5 +323,6 @@ def service_description() -> Response:
     triples = [t for t in triples if t is not None]
     from app.results import capped_graph
     from app.store import rdf_format
-    body, _ = capped_graph(iter(triples), rdf_format(fmt), None)
+    body, _ = capped_graph(iter(triples), rdf_format(fmt), None, prefixes={
+        "sd": SD, "formats": FORMATS, "dcat": DCAT, "dct": DCT, "sckg": "https://w3id.org/sckg/ontology#"})
     return Response(body, content_type=media + "; charset=utf-8")

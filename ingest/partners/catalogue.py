@@ -12,6 +12,8 @@ from ingest.partners.mapping import Mapping
 from ingest.partners.tables import read_metadata_sheet
 
 RDF_JSON = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
+#: the IANA media types (dcat:mediaType takes the type's IRI, not its name)
+IANA = "https://www.iana.org/assignments/media-types/"
 MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
          "json": "application/json"}
 
@@ -87,7 +89,7 @@ def build_record(mapping: Mapping, *, graph: str, linkset: str, source: Path, di
     g.add((dist, RDF.type, DCAT.Distribution))
     g.add((dist, RDF.type, PROV.Entity))
     g.add((dist, DCTERMS.title, Literal(source.name)))
-    g.add((dist, DCAT.mediaType, Literal(MEDIA[fmt])))
+    g.add((dist, DCAT.mediaType, URIRef(IANA + MEDIA[fmt])))
     g.add((dist, SCKG.rows, Literal(rows)))
     g.add((dist, SPDX.checksum, check))
     g.add((check, RDF.type, SPDX.Checksum))
@@ -100,6 +102,8 @@ def build_record(mapping: Mapping, *, graph: str, linkset: str, source: Path, di
     g.add((ls, RDF.type, VOID.Linkset))
     g.add((ls, RDF.type, DCAT.Dataset))
     g.add((ls, DCTERMS.title, Literal(f"Identity links of {mapping.title}", lang="en")))
+    g.add((ls, DCTERMS.description, Literal(f"The owl:sameAs and skos:closeMatch links from the places of "
+                                            f"{mapping.title} to the cities of SCKG.", lang="en")))
     g.add((ls, VOID.subjectsTarget, ds))
     g.add((ls, VOID.objectsTarget, URIRef(study_graph)))
     g.add((ls, VOID.linkPredicate, OWL.sameAs))

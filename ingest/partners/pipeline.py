@@ -172,7 +172,8 @@ def load_partner_rdf(store, partner: str, dataset: str, data: Graph, *, source_n
                     (g, PROV.generatedAtTime, Literal(now, datatype=XSD.dateTime)),
                     (g, VOID.triples, Literal(len(data))), (g, PROV.wasDerivedFrom, dist),
                     (dist, RDF.type, DCAT.Distribution), (dist, DCTERMS.title, Literal(source_name)),
-                    (dist, SPDX.checksum, check), (check, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+                    (dist, SPDX.checksum, check), (check, RDF.type, SPDX.Checksum),
+                    (check, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
                     (check, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary))]:
         record.add((s, p, o))
     replace_dataset(store, graph, linkset, set(data), set(), record)

@@ -112,8 +112,8 @@ def test_service_description(live_server):
     r = requests.get(live_server.url + "/sparql", timeout=10)
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
     g = Graph().parse(data=r.content, format="turtle")
-    service = next(g.subjects(RDF.type, SD.Service))
-    assert g.value(service, SD.endpoint) == URIRef(live_server.url + "/sparql")
+    service = g.value(predicate=SD.endpoint, object=URIRef(live_server.url + "/sparql"))
+    assert (service, RDF.type, SD.Service) in g
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
     formats = set(g.objects(service, SD.resultFormat))
     assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in formats
@@ -124,6 +124,30 @@ def test_service_description(live_server):
     assert r.status_code == 303 and r.headers["Location"].endswith("/query")
     r = requests.get(live_server.url + "/sparql", headers={"Accept": "application/ld+json"}, timeout=10)
     assert json.loads(r.content)
+
+
+def test_service_description_lists_update_graph_store_input_formats_and_functions(client):
+    from app.search import TEXT_MATCH
+    r = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    g = Graph().parse(data=r.data, format="turtle")
+    services = {g.value(s, SD.endpoint): s for s in g.subjects(RDF.type, SD.Service)}
+    query, update = services[URIRef("http://localhost/sparql")], services[URIRef("http://localhost/update")]
+    assert (query, SD.supportedLanguage, SD.SPARQL11Query) in g
+    assert (update, SD.supportedLanguage, SD.SPARQL11Update) in g
+    assert g.value(update, SD.defaultDataset) == g.value(query, SD.defaultDataset)
+    formats = {str(f).rsplit("/", 1)[1] for f in g.objects(update, SD.inputFormat)}
+    assert {"Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N-Quads", "TriG"} <= formats
+    dcat = Namespace("http://www.w3.org/ns/dcat#")
+    stores = [f for f in g.objects(query, SD.feature) if (f, RDF.type, dcat.DataService) in g]
+    assert len(stores) == 1 and g.value(stores[0], dcat.endpointURL) == URIRef("http://localhost/graph-store")
+    assert (stores[0], RDF.type, SD.Feature) in g
+    assert (query, SD.extensionFunction, URIRef(TEXT_MATCH)) in g and (URIRef(TEXT_MATCH), RDF.type, SD.Function) in g
+    results = {str(f).rsplit("/", 1)[1] for f in g.objects(query, SD.resultFormat)}
+    assert {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "Turtle"} <= results
+    r = client.get("/catalog")  # the catalogue's data services are the Service Description's
+    cat = Graph().parse(data=r.data, format="turtle")
+    assert (query, RDF.type, dcat.DataService) in cat and (stores[0], RDF.type, dcat.DataService) in cat
 
 
 @pytest.mark.parametrize("dataset,expected", [

@@ -98,3 +98,28 @@ def test_researchers_client_writes_the_join(full, make_server, tmp_path):
     lisbon_like = [r for r in rows if r["indicator"] == PER_CAPITA and r["period"] == "2020"
                    and r["city"].endswith("/city/barcelona")]
     assert lisbon_like and Decimal(lisbon_like[0]["value"]) == Decimal(repr(by_city["barcelona"][12]))
+
+
+def test_catalog_with_the_partner_dataset_has_no_dcat_ap_violation(full, make_server):
+    """The partner's record (publisher, rights, citation, the workbook with its checksum and media type, the
+    linkset) and its source page come out of /catalog as DCAT-AP without a violation."""
+    import requests
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+
+    from ingest.namespaces import partner_graph
+    from tests.dcat_ap import SH, lines, results_by_severity
+    store, _ = full
+    srv = make_server({}, store=store)
+    r = requests.get(srv.url + "/catalog", headers={"Accept": "text/turtle"}, timeout=60)
+    g = Graph().parse(data=r.content, format="turtle")
+    ds = URIRef(partner_graph("un-habitat", "green-areas"))
+    assert (ds, RDF.type, DCAT.Dataset) in g and g.value(ds, DCTERMS.description) is not None
+    assert (ds, FOAF.page, URIRef("https://data.unhabitat.org/")) in g
+    publisher = g.value(ds, DCTERMS.publisher)
+    assert g.value(publisher, FOAF.name) is not None
+    period = g.value(ds, DCTERMS.temporal)  # the observations' years, and the box of the cities they are about
+    assert (str(g.value(period, DCAT.startDate)), str(g.value(period, DCAT.endDate))) == ("1990", "2020")
+    assert "POLYGON" in str(g.value(g.value(ds, DCTERMS.spatial), DCAT.bbox))
+    violations = results_by_severity(g)[SH.Violation]
+    assert violations == [], lines(violations)
