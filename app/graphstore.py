@@ -202,7 +202,7 @@ def graph_store(rest: str | None = None):
 def _get(graph: str | None) -> Response:
     if not _exists(graph):
         raise NotFound(f"no graph {graph} in the store")
-    media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle")
+    media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", names=protocol.GRAPH_FORMAT_NAMES)
     fmt = protocol.GRAPH_TYPES[media]
     from app.sparql import run_job
     job = Job("CONSTRUCT WHERE { ?s ?p ?o }", graph_format=fmt,

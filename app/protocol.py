@@ -37,7 +37,12 @@ FORMAT_NAMES = {
     "ntriples": "application/n-triples", "nt": "application/n-triples", "jsonld": "application/ld+json",
     "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml",
     "trig": "application/trig", "nquads": "application/n-quads", "nq": "application/n-quads",
+    "rdf+xml": "application/rdf+xml", "n3": "text/turtle",
 }
+#: ?format= names that mean a graph syntax in a CONSTRUCT or DESCRIBE: clients such as SPARQLWrapper send
+#: ``format=xml`` (their default) for RDF/XML and ``format=json`` for JSON-LD; N3 is answered as Turtle
+GRAPH_FORMAT_NAMES = {**FORMAT_NAMES, "xml": "application/rdf+xml", "json": "application/ld+json",
+                      "text/n3": "text/turtle", "text/rdf+n3": "text/turtle", "application/n3": "text/turtle"}
 MEDIA_TYPE_OF = {v: k for k, v in reversed(list(RESULT_TYPES.items()))}
 MEDIA_TYPE_OF.update({"json": "application/sparql-results+json", "xml": "application/sparql-results+xml"})
 RDF_MEDIA_TYPE_OF = {v: k for k, v in reversed(list(GRAPH_TYPES.items()))}
@@ -118,21 +123,30 @@ def iri_list(fields: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
     return tuple(iri(v, name) for v in values) if values else None
 
 
-def negotiate(offers: dict[str, str], default: str, *, exclude_from_wildcard: tuple[str, ...] = ()) -> str:
+def negotiate(offers: dict[str, str], default: str, *, exclude_from_wildcard: tuple[str, ...] = (),
+              names: dict[str, str] | None = None, fallback: tuple[str, ...] = ()) -> str:
     """The media type to answer with: ``?format=`` first, then ``Accept``; ``default`` when anything goes.
 
-    :raises NotAcceptable: nothing offered is acceptable (the message lists what is offered).
+    ``names`` maps the short names of ``?format=`` (:data:`FORMAT_NAMES` by default). A request that names only
+    media types of ``fallback`` (the other family: result formats for a graph, graph syntaxes for a table)
+    gets ``default``, as a client that sends the same header for every query form expects.
+
+    :raises NotAcceptable: nothing offered (or in ``fallback``) is acceptable; the message lists what is offered.
     """
     wanted = request.args.get("format")
     if wanted:
-        mt = FORMAT_NAMES.get(wanted.lower(), wanted.lower())
+        mt = (names or FORMAT_NAMES).get(wanted.lower(), wanted.lower())
         if mt in offers:
             return mt
+        if mt in fallback:
+            return default
         raise NotAcceptable(f"format {wanted[:100]!r} is not offered here; offered: {', '.join(sorted(set(offers)))}")
     header = request.headers.get("Accept")
     if not header:
         return default
     best = _best_match(header, tuple(offers), default, tuple(exclude_from_wildcard))
+    if best is None and fallback and _best_match(header, tuple(fallback), fallback[0], ()) is not None:
+        return default
     if best is None:
         raise NotAcceptable("none of the requested media types is offered; offered: "
                             + ", ".join(sorted(set(offers))))

@@ -203,9 +203,11 @@ def sparql():
         raise Forbidden("this endpoint only answers queries; send updates to /update with a bearer token")
     graph_form = form in ("construct", "describe")
     if graph_form:
-        media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=protocol._QUAD_TYPES)
+        media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=protocol._QUAD_TYPES,
+                                   names=protocol.GRAPH_FORMAT_NAMES, fallback=tuple(protocol.RESULT_TYPES))
     else:
-        media = protocol.negotiate(protocol.RESULT_TYPES, "application/sparql-results+json")
+        media = protocol.negotiate(protocol.RESULT_TYPES, "application/sparql-results+json",
+                                   fallback=tuple(protocol.GRAPH_TYPES))
     limit = current_app.config.get("RESULT_LIMIT") or None
     job = Job(text,
               result_format=protocol.RESULT_TYPES.get(media, "json"),
@@ -249,7 +251,8 @@ def service_description() -> Response:
     accept = request.accept_mimetypes
     if accept.best_match(["text/turtle", "text/html"]) == "text/html" and accept["text/html"] > accept["text/turtle"]:
         return redirect("/query", code=303)
-    media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=protocol._QUAD_TYPES)
+    media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=protocol._QUAD_TYPES,
+                               names=protocol.GRAPH_FORMAT_NAMES)
     endpoint = ox.NamedNode(request.host_url.rstrip("/") + "/sparql") if _base_iri() else ox.NamedNode(
         "http://localhost/sparql")
     base = endpoint.value[: -len("sparql")]
