@@ -12,7 +12,7 @@ import re
 import uuid
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 
 from app import auth, guard, protocol
 from app.errors import (BadRequest, Forbidden, NotFound, PayloadTooLarge, QuerySyntaxError, StoreError,
@@ -20,12 +20,12 @@ from app.errors import (BadRequest, Forbidden, NotFound, PayloadTooLarge, QueryS
 from app.executor import Job
 from app.store import get_store
 from ingest.errors import KGError
-from ingest.namespaces import GRAPH_BASE
 
 bp = Blueprint("graphstore", __name__)
 log = logging.getLogger("sckg")
 
-UPLOADS = GRAPH_BASE + "uploads/"
+#: where a POST to /graph-store puts a new graph, under the graph store's own URL
+UPLOADS = "uploads/"
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -173,7 +173,10 @@ def graph_store(rest: str | None = None):
     token = _writer()
     store = get_store()
     if request.method == "POST" and not rest and "graph" not in request.args and "default" not in request.args:
-        graph = UPLOADS + uuid.uuid4().hex
+        # the new graph is named by a URL this server answers (direct identification), so its Location is
+        # both the graph's IRI and where a GET finds it, on whatever host the server is reached
+        graph = protocol.iri(url_for("graphstore.graph_store", rest=UPLOADS + uuid.uuid4().hex, _external=True),
+                             "graph")
         auth.authorize(token, [graph])
         triples = _upload(graph)
         _commit(lambda: store.add_to_graph(graph, triples))

@@ -75,3 +75,20 @@ def test_readers_see_the_old_graph_or_the_new_one(server):
         t.join()
     assert seen <= {CANARY_TRIPLES, 2000} and seen
     assert total(s) == 2000
+
+
+def test_post_creates_a_graph_whose_location_this_server_answers(server):
+    s = server()
+    admin = {"Authorization": f"Bearer {s.admin}"}
+    body = ox.serialize(TRIPLES, format=ox.RdfFormat.N_TRIPLES)
+    r = requests.post(s.url + "/graph-store", data=body, timeout=30,
+                      headers={"Content-Type": "application/n-triples", **admin})
+    assert r.status_code == 201, r.text
+    location = r.headers["Location"]
+    assert location.startswith(s.url + "/graph-store/uploads/"), location
+    for got in (requests.get(location, headers={"Accept": "application/n-triples"}, timeout=30),
+                requests.get(s.url + "/graph-store", params={"graph": location}, timeout=30,
+                             headers={"Accept": "application/n-triples"})):
+        assert got.status_code == 200, got.text
+        assert {str(t) for t in ox.parse(got.content, format=ox.RdfFormat.N_TRIPLES)} == \
+            {str(ox.Quad(t.subject, t.predicate, t.object)) for t in TRIPLES}
