@@ -9,12 +9,12 @@ per store generation, so a write invalidates them. A plain GET answers the Servi
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 
 import pyoxigraph as ox
+from cachetools import LRUCache
 from flask import Blueprint, Response, current_app, redirect, request
 from rdflib.term import Node
 from werkzeug.sansio.utils import get_current_url
@@ -35,34 +35,32 @@ CACHE_ENTRY_BYTES = 4 * 1024 * 1024
 
 
 class AnswerCache:
-    """Serialized answers keyed by (store generation, job); least recently used go first."""
+    """Serialized answers keyed by (store generation, job); least recently used go first once their bodies
+    pass the budget (``CACHE_MB``). An answer over ``CACHE_ENTRY_BYTES`` (or the whole budget) is not kept."""
 
     def __init__(self, budget: int = CACHE_BYTES):
-        self.budget, self.used = budget, 0
-        self._items: OrderedDict = OrderedDict()
+        self.budget = budget
+        self._items: LRUCache = LRUCache(maxsize=budget, getsizeof=lambda answer: len(answer.body))
         self._lock = threading.Lock()
+        self._generation = None
+
+    @property
+    def used(self) -> int:
+        return int(self._items.currsize)
 
     def get(self, key) -> Answer | None:
         with self._lock:
-            answer = self._items.get(key)
-            if answer is not None:
-                self._items.move_to_end(key)
-            return answer
+            return self._items.get(key)
 
     def put(self, key, answer: Answer) -> None:
-        if len(answer.body) > CACHE_ENTRY_BYTES:
+        if len(answer.body) > min(CACHE_ENTRY_BYTES, self.budget):
             return
         with self._lock:
-            if self._items and next(reversed(self._items))[0] != key[0]:
+            if key[0] != self._generation:
                 self._items.clear()  # a write happened: every older answer is stale
-                self.used = 0
-            if key in self._items:
-                return
-            self._items[key] = answer
-            self.used += len(answer.body)
-            while self.used > self.budget:
-                _, old = self._items.popitem(last=False)
-                self.used -= len(old.body)
+                self._generation = key[0]
+            if key not in self._items:
+                self._items[key] = answer
 
 
 class ClientLimiter:
@@ -103,7 +101,8 @@ def init_app(app) -> None:
                                                    app.config.get("QUERY_MEMORY_MB", 0))
     elif isinstance(getattr(store, "timeout", None), (int, float)):  # a remote store: its client stops waiting
         store.timeout = min(store.timeout, float(app.config["QUERY_TIMEOUT_S"]))
-    app.extensions["sckg.answers"] = AnswerCache()
+    from app.browse_web import byte_budget
+    app.extensions["sckg.answers"] = AnswerCache(byte_budget(app.config))
     app.extensions["sckg.limiter"] = ClientLimiter(app.config.get("MAX_QUERIES_PER_CLIENT", 4))
 
 
