@@ -15,15 +15,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request, url_for
 
 from app import auth, guard, protocol
-from app.errors import (
-    BadRequest,
-    Forbidden,
-    NotFound,
-    PayloadTooLarge,
-    QuerySyntaxError,
-    StoreError,
-    UnsupportedMediaType,
-)
+from app.errors import (BadRequest, Forbidden, NotFound, PayloadTooLarge, QuerySyntaxError, StoreError,
+                        UnsupportedMediaType)
 from app.executor import Job
 from app.store import get_store
 from ingest.errors import KGError

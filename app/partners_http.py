@@ -18,23 +18,12 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.utils import secure_filename
 
 from app import auth, protocol
-from app.errors import (
-    BadRequest,
-    Forbidden,
-    NotFound,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-)
+from app.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType
 from app.store import get_store
 from ingest.namespaces import graph_iri, partner_graph
 from ingest.partners.context import context, parse_jsonld
 from ingest.partners.mapping import SLUG, find_mapping, load_mapping
-from ingest.partners.pipeline import (
-    load_partner_rdf,
-    loaded_datasets,
-    run_partner,
-    stored_report,
-)
+from ingest.partners.pipeline import load_partner_rdf, loaded_datasets, run_partner, stored_report
 from ingest.resources import resource_dir
 
 bp = Blueprint("partners_http", __name__)

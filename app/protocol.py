@@ -14,13 +14,7 @@ from flask import current_app, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from app.errors import (
-    BadRequest,
-    NotAcceptable,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    URITooLong,
-)
+from app.errors import BadRequest, NotAcceptable, PayloadTooLarge, UnsupportedMediaType, URITooLong
 
 MAX_URL_BYTES = 8192
 
