@@ -185,10 +185,12 @@ def _upload(base: str | None) -> list[ox.Triple]:
         if request.content_length is None or request.content_length > limit:
             raise PayloadTooLarge(f"a multipart upload must declare its length, at most {limit} bytes")
         triples: list[ox.Triple] = []
-        left = limit
+        left = limit  # for the parts' decoded bytes together
         for part in request.files.values():
             data = protocol.maybe_gunzip(part.read(limit + 1), left, "upload")
             left -= len(data)
+            if left < 0:
+                raise PayloadTooLarge(f"the upload's files hold more than {limit} bytes, the most accepted")
             triples += _parse(data, part.mimetype, base, part.filename)
         return triples
     return _parse(protocol.maybe_gunzip(protocol.read_body(limit, "upload"), limit, "upload"), mt, base)

@@ -90,6 +90,7 @@ def gunzip_chunks(chunks, limit: int, what: str):
     :raises PayloadTooLarge: the data decompresses to more than ``limit`` bytes.
     :raises BadRequest: not gzip, or cut short.
     """
+    limit = max(0, limit)  # decompress(…, 0) would mean no cap at all
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     produced, started = 0, False
     for chunk in chunks:

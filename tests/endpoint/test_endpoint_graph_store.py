@@ -175,3 +175,16 @@ def test_gzip_limits_apply_to_the_decoded_bytes(server):
     assert r.status_code == 415
     assert _target_triples(s) == set()
     alive(s)
+
+
+def test_the_decoded_limit_covers_every_part_together(server):
+    """Parts that each fit but together decode to more than MAX_UPLOAD_BYTES are refused."""
+    import gzip
+    s = server(MAX_UPLOAD_BYTES=20_000)
+    comment = b"#" * 12_000 + b"\n"
+    files = {"a": ("a.ttl", comment, "text/turtle"), "b": ("b.ttl.gz", gzip.compress(comment), "application/gzip"),
+             "c": ("c.ttl.gz", gzip.compress(comment), "application/gzip")}
+    r = requests.post(s.url + "/graph-store", params={"graph": TARGET}, files=files, timeout=30,
+                      headers={"Authorization": f"Bearer {s.partner}"})
+    assert r.status_code == 413, r.text
+    assert _target_triples(s) == set()
