@@ -1,10 +1,14 @@
 """What an entity page shows: every statement about the resource, grouped by property, plus the sections
 its kind adds (a practice's related practices, a city's assessments and events, a barrier's cities, …).
 
-Every query binds the resource's IRI through ``store.query(…, bindings={"s": iri})``.
+Every query binds the resource's IRI through ``store.query(…, bindings={"s": iri})``; the statements about it,
+which may be any number, are capped at ``PAGE_TRIPLE_LIMIT`` each way and evaluated under the query timeout.
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from flask import current_app
 from rdflib import BNode, Literal, URIRef
 
 from app import browse_facets as facets
@@ -12,12 +16,15 @@ from app.browse_terms import fallback_label, is_http, kind_of, labels, page_url,
 from app.errors import ResourceNotFound
 from app.i18n import pick_label
 from app.related import related_for
+from app.sparql import query_terms
+from app.sparql_text import bind_values
 from app.store import get_store
 from ingest.namespaces import GEO, OWL, RDF, SCKG
 
 P = "PREFIX sckg: <https://w3id.org/sckg/ontology#>\nPREFIX qb: <http://purl.org/linked-data/cube#>\n"
 OUT = "SELECT ?p ?o WHERE { ?s ?p ?o }"
-IN = "SELECT ?x ?p WHERE { ?x ?p ?s } LIMIT 2000"
+IN = "SELECT ?x ?p WHERE { ?x ?p ?s }"
+TYPES = "SELECT ?o WHERE { ?s a ?o }"
 ASSESSMENTS = P + """SELECT ?edition ?prop ?v WHERE { ?a sckg:city ?s ; sckg:edition ?edition .
   VALUES ?prop { sckg:reportsBarrier sckg:reportsEnabler } ?a ?prop ?v }"""
 CITY_EVENTS = P + "SELECT DISTINCT ?e WHERE { ?e sckg:participant ?s }"
@@ -49,12 +56,15 @@ def describe(iri: URIRef, lang: str) -> dict:
 
     :raises ResourceNotFound: nothing in the store mentions the IRI.
     """
-    store = get_store()
-    out_rows = store.query(OUT, bindings={"s": iri})
-    in_rows = store.query(IN, bindings={"s": iri})
+    limit = max(1, int(current_app.config.get("PAGE_TRIPLE_LIMIT") or 1000))
+    out_rows, out_more = _statements(OUT, iri, limit)
+    in_rows, in_more = _statements(IN, iri, limit)
     if not out_rows and not in_rows:
         raise ResourceNotFound(f"nothing in SCKG is about <{iri}>")
-    types = [str(r["o"]) for r in out_rows if str(r["p"]) == str(RDF.type)]
+    if out_more:  # the types decide the page's kind: never lose them to the cap
+        types = [str(r["o"]) for r in query_terms(TYPES, {"s": iri})[0]]
+    else:
+        types = [str(r["o"]) for r in out_rows if str(r["p"]) == str(RDF.type)]
     kind = kind_of(types)
     iris = {str(iri)} | {str(r["p"]) for r in out_rows} | {str(r["o"]) for r in out_rows if isinstance(r["o"], URIRef)}
     iris |= {str(r["x"]) for r in in_rows if isinstance(r["x"], URIRef)} | {str(r["p"]) for r in in_rows}
@@ -76,6 +86,10 @@ def describe(iri: URIRef, lang: str) -> dict:
                                   + literal_of.get("http://www.w3.org/2004/02/skos/core#definition", []), lang),
         "same_as": [v for v in facts.get(str(OWL.sameAs), []) if v.get("http")],
         "sections": [], "point": _point(literal_of),
+        "more": {"limit": limit, "out": out_more, "in": in_more,
+                 "out_query": "/query?" + urlencode({"query": bind_values(OUT, {"s": iri})}),
+                 "in_query": "/query?" + urlencode({"query": bind_values(IN, {"s": iri})})}
+        if out_more or in_more else None,
     }
     add = SECTIONS.get(data["kind"])
     if add:
@@ -83,6 +97,13 @@ def describe(iri: URIRef, lang: str) -> dict:
     if kind and kind.facet:
         data["practices"] = _practices_of(kind.facet, iri, lang)
     return data
+
+
+def _statements(text: str, iri: URIRef, limit: int) -> tuple[list[dict], bool]:
+    """The first ``limit`` rows of a statement query about ``iri``, and whether there are more. Evaluated as
+    ``/sparql`` evaluates a query (:func:`app.sparql.query_terms`: a killable worker and the query timeout)."""
+    rows, truncated = query_terms(f"{text} LIMIT {limit + 1:d}", {"s": iri})
+    return rows[:limit], truncated or len(rows) > limit
 
 
 def _grouped(by_prop: dict, names: dict) -> list[dict]:

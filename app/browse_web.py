@@ -1,7 +1,8 @@
 """What every browse response shares: security headers, the page cache, format twins and vendor assets.
 
 The page cache keeps rendered GET responses keyed by (store, store generation, full URL, language, Accept),
-so a write to the store makes every cached page stale at once.
+so a write to the store makes every cached page stale at once; their bodies hold at most ``CACHE_MB``, the
+least recently used going first.
 """
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import functools
 import io
 import json
 import threading
-from collections import OrderedDict
 from pathlib import Path
 
+from cachetools import LRUCache
 from flask import Response, abort, current_app, request, send_file
 
 from app.i18n import current_language
@@ -24,9 +25,22 @@ ROOT = Path(__file__).resolve().parent.parent
 #: vendor files the pages may load: public name -> path inside an npm package
 #: front-end files from npm: name under /vendor/ → path in node_modules (setup.py copies them at install)
 VENDOR: dict[str, str] = json.loads((Path(__file__).resolve().parent / "static" / "vendor.json").read_text())
-_MAX_CACHED = 2000
-_pages: OrderedDict = OrderedDict()
 _lock = threading.Lock()
+
+
+def byte_budget(config) -> int:
+    """The bytes a cache of answers or pages may hold: ``CACHE_MB``."""
+    return max(0, int(float(config.get("CACHE_MB", 64)) * 1024 * 1024))
+
+
+def _page_cache() -> LRUCache:
+    """The app's page cache: least recently used pages go first once their bodies pass ``CACHE_MB``."""
+    pages = current_app.extensions.get("sckg.pages")
+    if pages is None:
+        with _lock:
+            pages = current_app.extensions.setdefault(
+                "sckg.pages", LRUCache(maxsize=byte_budget(current_app.config), getsizeof=lambda entry: len(entry[0])))
+    return pages
 
 
 def security_headers(response: Response) -> Response:
@@ -47,10 +61,9 @@ def cached(view):
         store = get_store()
         key = (id(store), store.generation, request.full_path, current_language(),
                request.headers.get("Accept", ""))
+        pages = _page_cache()
         with _lock:
-            hit = _pages.get(key)
-            if hit is not None:
-                _pages.move_to_end(key)
+            hit = pages.get(key)
         if hit is not None:
             body, status, headers = hit
             return Response(body, status=status, headers=headers)
@@ -58,10 +71,9 @@ def cached(view):
         if resp.status_code == 200 and not resp.direct_passthrough:
             entry = (resp.get_data(), resp.status_code,
                      [(k, v) for k, v in resp.headers.items() if k.lower() != "set-cookie"])
-            with _lock:
-                _pages[key] = entry
-                while len(_pages) > _MAX_CACHED:
-                    _pages.popitem(last=False)
+            if len(entry[0]) <= pages.maxsize:  # a page larger than the whole budget is not kept
+                with _lock:
+                    pages[key] = entry
         return resp
     return wrapper
 

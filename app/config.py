@@ -55,6 +55,10 @@ SETTINGS = [
     Setting("MAX_QUERIES_PER_CLIENT", 4, "queries one client address may run at once (429 beyond)"),
     Setting("MALLOC", "auto", "memory allocator the sckg command runs with: auto (mimalloc, else jemalloc, when the "
             "system has one), none (the C library's), or a library path; read from the environment only"),
+    Setting("CACHE_MB", 64, "memory, in MB, the page cache and the SPARQL answer cache may each hold (least recently "
+            "used go first)"),
+    Setting("PAGE_TRIPLE_LIMIT", 1000, "most statements a resource page lists (each way); the page says when there "
+            "are more and links to the query that shows them"),
     Setting("PARTNERS_DIR", "", "folder of partner mapping files (default: the shipped data/partners/)"),
 ]
 

@@ -13,7 +13,7 @@ import re
 import uuid
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 
 from app import auth, guard, protocol
 from app.errors import (BadRequest, Forbidden, NotFound, PayloadTooLarge, QuerySyntaxError,
@@ -21,12 +21,13 @@ from app.errors import (BadRequest, Forbidden, NotFound, PayloadTooLarge, QueryS
 from app.executor import Job
 from app.store import get_store
 from ingest.errors import KGError
-from ingest.namespaces import GRAPH_BASE
+from ingest.partners.context import NAMED_GRAPHS, inline_contexts
 
 bp = Blueprint("graphstore", __name__)
 log = logging.getLogger("sckg")
 
-UPLOADS = GRAPH_BASE + "uploads/"
+#: where a POST to /graph-store puts a new graph, under the graph store's own URL
+UPLOADS = "uploads/"
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -116,39 +117,76 @@ def _exists(graph: str | None) -> bool:
     return graph is None or graph in get_store().graphs()
 
 
-def _parse(payload: bytes, content_type: str, base: str | None) -> list[ox.Triple]:
-    """The triples of an uploaded RDF document.
+def _rdf_format(content_type: str, filename: str | None) -> ox.RdfFormat | None:
+    """The syntax a media type names, else the one a file name's extension names (``.ttl.gz`` is Turtle)."""
+    fmt = ox.RdfFormat.from_media_type(content_type) if content_type else None
+    if fmt is None and filename:
+        stem = filename.lower().removesuffix(".gz")
+        if "." in stem:
+            fmt = ox.RdfFormat.from_extension(stem.rsplit(".", 1)[1])
+    return fmt
+
+
+def _parse(payload: bytes, content_type: str, base: str | None, filename: str | None = None) -> list[ox.Triple]:
+    """The triples of an uploaded RDF document (of one graph: a dataset syntax may use only its default graph).
 
     :raises UnsupportedMediaType: a syntax pyoxigraph does not read.
-    :raises BadRequest: the document does not parse (the message names line and column), or it is RDF/XML
-        with a DOCTYPE or entity declaration.
+    :raises BadRequest: the document does not parse (the message names line and column), it has data in a
+        named graph, or it is RDF/XML with a DOCTYPE or entity declaration.
     """
-    fmt = ox.RdfFormat.from_media_type(content_type) if content_type else None
+    fmt = _rdf_format(content_type, filename)
     if fmt is None:
         raise UnsupportedMediaType(f"cannot read RDF sent as {content_type or 'a body without type'!r}; send "
-                                   "Turtle, N-Triples, N-Quads, TriG, N3, RDF/XML or JSON-LD")
+                                   "Turtle, N-Triples, N-Quads, TriG, N3, RDF/XML or JSON-LD (gzip-compressed "
+                                   "or not)")
     if fmt == ox.RdfFormat.RDF_XML and _DOCTYPE.search(payload):
         raise BadRequest("RDF/XML with a DOCTYPE or ENTITY declaration is refused (entities are never expanded)")
+    if fmt == ox.RdfFormat.JSON_LD:  # SCKG's context by URL is put inline; no other context is fetched
+        from app.partners_http import sckg_contexts
+        try:
+            payload = inline_contexts(payload, sckg_contexts(), "the JSON-LD upload")
+        except KGError as e:
+            raise BadRequest(e.message) from None
+    triples = []
     try:
-        return [ox.Triple(q.subject, q.predicate, q.object)
-                for q in ox.parse(payload, format=fmt, base_iri=base)]
+        for q in ox.parse(payload, format=fmt, base_iri=base):
+            if not isinstance(q.graph_name, ox.DefaultGraph):
+                raise BadRequest(NAMED_GRAPHS if fmt == ox.RdfFormat.JSON_LD else
+                                 f"named graphs are not accepted in a graph upload: the {fmt.name} document has "
+                                 f"data in the graph {q.graph_name}; put the triples in its default graph")
+            triples.append(ox.Triple(q.subject, q.predicate, q.object))
     except SyntaxError as e:
         raise BadRequest(f"the {fmt.name} document does not parse: {e}") from None
     except ValueError as e:
         raise BadRequest(f"the {fmt.name} document cannot be read: {e}") from None
+    return triples
 
 
 def _upload(base: str | None) -> list[ox.Triple]:
+    """The triples of the request's upload: a body (``Content-Encoding: gzip`` is decoded, and so is a gzip
+    file sent as is) or ``multipart/form-data`` parts (``.nt.gz``, ``.ttl.gz`` … decoded). ``MAX_UPLOAD_BYTES``
+    bounds the decoded bytes as well as the bytes sent.
+
+    :raises PayloadTooLarge, BadRequest, UnsupportedMediaType: see :func:`app.protocol.body_chunks`, :func:`_parse`.
+    """
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     mt, _ = protocol.media_type()
     if mt == "multipart/form-data":
+        if protocol.content_coding():
+            raise UnsupportedMediaType("a multipart upload is not decoded as a whole; send its files gzip-compressed "
+                                       "(.nt.gz, .ttl.gz …) instead")
         if request.content_length is None or request.content_length > limit:
             raise PayloadTooLarge(f"a multipart upload must declare its length, at most {limit} bytes")
         triples: list[ox.Triple] = []
+        left = limit  # for the parts' decoded bytes together
         for part in request.files.values():
-            triples += _parse(part.read(limit + 1), part.mimetype, base)
+            data = protocol.maybe_gunzip(part.read(limit + 1), left, "upload")
+            left -= len(data)
+            if left < 0:
+                raise PayloadTooLarge(f"the upload's files hold more than {limit} bytes, the most accepted")
+            triples += _parse(data, part.mimetype, base, part.filename)
         return triples
-    return _parse(protocol.read_body(limit, "upload"), mt, base)
+    return _parse(protocol.maybe_gunzip(protocol.read_body(limit, "upload"), limit, "upload"), mt, base)
 
 
 def _default_graph_text(triples: list[ox.Triple], replace: bool) -> str:
@@ -166,7 +204,10 @@ def graph_store(rest: str | None = None):
     token = _writer()
     store = get_store()
     if request.method == "POST" and not rest and "graph" not in request.args and "default" not in request.args:
-        graph = UPLOADS + uuid.uuid4().hex
+        # the new graph is named by a URL this server answers (direct identification), so its Location is
+        # both the graph's IRI and where a GET finds it, on whatever host the server is reached
+        graph = protocol.iri(url_for("graphstore.graph_store", rest=UPLOADS + uuid.uuid4().hex, _external=True),
+                             "graph")
         auth.authorize(token, [graph])
         triples = _upload(graph)
         store.add_to_graph(graph, triples)
@@ -195,7 +236,7 @@ def graph_store(rest: str | None = None):
 def _get(graph: str | None) -> Response:
     if not _exists(graph):
         raise NotFound(f"no graph {graph} in the store")
-    media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle")
+    media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", names=protocol.GRAPH_FORMAT_NAMES)
     fmt = protocol.GRAPH_TYPES[media]
     from app.sparql import run_job
     job = Job("CONSTRUCT WHERE { ?s ?p ?o }", graph_format=fmt,

@@ -2,7 +2,8 @@
 
 pyoxigraph offers no parser API to Python, so the checks work on a lexical scan: comments, strings and IRIs
 are recognised as whole tokens, so a keyword inside a literal or an IRI never counts. The scan refuses
-``SERVICE`` and ``LOAD`` (the engine would fetch any URL), caps the nesting depth and the number of ``UNION``
+``SERVICE`` and ``LOAD`` (the engine would fetch any URL; a text that uses them is first parsed, never
+evaluated, so a malformed one is a 400 like any other), caps the nesting depth and the number of ``UNION``
 branches (deep nesting overflows the evaluator's stack), and lists the graphs an update writes to so
 :mod:`app.auth` can check a token's scope.
 """
@@ -58,11 +59,42 @@ _RAW_REMOTE = re.compile(r"(?<![\w:?$.-])(SERVICE|LOAD)(?:\s|#[^\n]*\n)+(?:SILEN
                          re.IGNORECASE)
 
 
+#: texts up to this size that would be refused for SERVICE or LOAD are parsed first, so a malformed one is a 400
+SYNTAX_CHECK_BYTES = 64 * 1024
+
+
+def syntax_error(text: str, form: str) -> str | None:
+    """What the SPARQL 1.1 grammar finds wrong in ``text`` (a query, or an update when ``form`` is ``update``);
+    None when it parses, or when the parser cannot tell (too long, too deep for it).
+
+    The text is only parsed (rdflib's grammar), never evaluated: nothing is fetched or written.
+    """
+    if len(text.encode()) > SYNTAX_CHECK_BYTES:
+        return None
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    try:
+        (parseUpdate if form == "update" else parseQuery)(text)
+    except ParseBaseException as e:
+        return f"line {e.lineno}, column {e.col}: {e.msg}"
+    except Exception:  # noqa: BLE001 - a recursion limit or a quirk of the grammar: say nothing, refuse as before
+        return None
+    return None
+
+
+def _refuse_remote(word: str, toks: list[Token], text: str) -> Forbidden:
+    """The 403 for SERVICE or LOAD; a malformed text is told so first (400), as any other malformed request."""
+    form = query_form(toks) or ("update" if word == "LOAD" else "select")
+    if text and (problem := syntax_error(text, form)) is not None:
+        raise BadRequest(f"the {'update' if form == 'update' else 'query'} does not parse: {problem}")
+    return Forbidden(f"{word} is refused: this service does not fetch remote data "
+                     "(the operator can allow-list public hosts with ALLOWED_SERVICE_HOSTS)")
+
+
 def _remote_targets(toks: list[Token], allowed: set[str], text: str = "") -> None:
     m = _RAW_REMOTE.search(text)
     if m and not allowed:
-        raise Forbidden(f"{m.group(1).upper()} is refused: this service does not fetch remote data "
-                        "(the operator can allow-list public hosts with ALLOWED_SERVICE_HOSTS)")
+        raise _refuse_remote(m.group(1).upper(), toks, text)
     for i, t in enumerate(toks):
         if t.word not in ("SERVICE", "LOAD"):
             continue
@@ -71,15 +103,15 @@ def _remote_targets(toks: list[Token], allowed: set[str], text: str = "") -> Non
             j += 1
         target = toks[j] if j < len(toks) else None
         if not allowed or target is None or target.kind != "iri" or not _allowed_host(target.text[1:-1], allowed):
-            raise Forbidden(f"{t.word} is refused: this service does not fetch remote data "
-                            "(the operator can allow-list public hosts with ALLOWED_SERVICE_HOSTS)")
+            raise _refuse_remote(t.word, toks, text)
 
 
 def check_query(text: str, allowed_hosts: str = "") -> list[Token]:
     """Refuse a query the engine must not evaluate; returns its tokens.
 
-    :raises BadRequest: nesting deeper than ``MAX_DEPTH`` or more than ``MAX_UNIONS`` UNION branches.
-    :raises Forbidden: SERVICE or LOAD to a host that is not allow-listed or resolves to a private address.
+    :raises BadRequest: nesting deeper than ``MAX_DEPTH``, more than ``MAX_UNIONS`` UNION branches, or a text
+        with SERVICE or LOAD that does not parse (:func:`syntax_error`).
+    :raises Forbidden: a well-formed SERVICE or LOAD to a host that is not allow-listed or resolves to a private address.
     """
     toks = tokens(text)
     unions = sum(1 for t in toks if t.word == "UNION")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import Graph, URIRef
 
 from app.browse_entity import describe
@@ -16,7 +16,7 @@ from app.browse_terms import page_url
 from app.browse_web import cached
 from app.errors import BadRequest, NotAcceptable, ResourceNotFound
 from app.i18n import current_language
-from app.store import get_store
+from app.sparql import query_terms
 from ingest.namespaces import PREFIXES
 
 bp = Blueprint("linked_data", __name__)
@@ -62,17 +62,19 @@ def _link_header(iri: str) -> str:
     return ", ".join(parts)
 
 
-def rdf_graph(iri: URIRef) -> Graph:
-    """Every triple with the resource as subject or object.
+def rdf_graph(iri: URIRef) -> tuple[Graph, bool]:
+    """The triples with the resource as subject or object, at most ``RESULT_LIMIT`` of them and evaluated under
+    the query timeout, as ``/sparql`` would (:func:`app.sparql.query_terms`); and whether the cap cut them.
 
     :raises ResourceNotFound: there is none.
+    :raises QueryTimeout: the query ran out of time.
     """
-    graph = get_store().query(CONSTRUCT, bindings={"s": iri})
+    graph, truncated = query_terms(CONSTRUCT, {"s": iri})
     if not isinstance(graph, Graph) or len(graph) == 0:
         raise ResourceNotFound(f"nothing in SCKG is about <{iri}>")
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True)
-    return graph
+    return graph, truncated
 
 
 def schema_org(data: dict) -> dict:
@@ -102,8 +104,10 @@ def serve(iri: URIRef, suffix: str | None = None) -> Response:
         resp = Response(body, mimetype="text/html")
     else:
         media, name = FORMATS[fmt]
-        payload = rdf_graph(iri).serialize(format=name)
-        resp = Response(payload, mimetype=media)
+        graph, truncated = rdf_graph(iri)
+        resp = Response(graph.serialize(format=name), mimetype=media)
+        resp.headers["SCKG-Result-Limit"] = str(current_app.config.get("RESULT_LIMIT") or "")
+        resp.headers["SCKG-Truncated"] = "true" if truncated else "false"
     resp.headers["Link"] = _link_header(str(iri))
     resp.headers["Vary"] = "Accept"
     return resp

@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.utils import secure_filename
 
-from app import auth
+from app import auth, protocol
 from app.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType
 from app.store import get_store
 from ingest.namespaces import graph_iri, partner_graph
@@ -41,6 +41,12 @@ def _slugs(*names: str) -> None:
     for n in names:
         if not SLUG.match(n):
             raise NotFound(f"{n!r} is not a partner or dataset name (lower-case letters, digits, hyphens)")
+
+
+def sckg_contexts() -> tuple[str, ...]:
+    """The URLs that name SCKG's JSON-LD context: this server's ``/context.jsonld`` and the public one. A
+    document naming either gets the context inline; nothing is fetched."""
+    return url_for("partners_http.context_jsonld", _external=True), "https://w3id.org/sckg/context.jsonld"
 
 
 @bp.get("/context.jsonld")
@@ -108,11 +114,16 @@ def _authorize(partner: str) -> None:
 
 
 def _save_body(limit: int, folder: str) -> tuple[Path, str | None]:
-    """The upload written to ``folder`` (never more than ``limit`` bytes read) and the mapping it names.
+    """The upload written to ``folder`` (never more than ``limit`` bytes read, nor decoded: a body sent with
+    ``Content-Encoding: gzip`` and a gzip file are decompressed) and the mapping it names.
 
-    :raises PayloadTooLarge: over the limit. :raises BadRequest: no file.
+    :raises PayloadTooLarge: over the limit. :raises BadRequest: no file, or broken gzip data.
+    :raises UnsupportedMediaType: a type or content coding not read here.
     """
     if request.mimetype == "multipart/form-data":
+        if protocol.content_coding():
+            raise UnsupportedMediaType("a multipart upload is not decoded as a whole; send its file "
+                                       "gzip-compressed instead")
         if request.content_length is None:
             raise BadRequest("a multipart upload needs a Content-Length header")
         upload = request.files.get("file")
@@ -120,27 +131,34 @@ def _save_body(limit: int, folder: str) -> tuple[Path, str | None]:
             raise BadRequest("the multipart body needs a 'file' field with the workbook, CSV or JSON file")
         dest = Path(folder) / (secure_filename(upload.filename) or "upload")
         upload.save(dest)
-        return dest, request.form.get("mapping")
+        return _gunzipped(dest, limit), request.form.get("mapping")
     if request.mimetype not in UPLOAD_TYPES:
         raise UnsupportedMediaType(f"cannot ingest {request.mimetype or 'a body without Content-Type'}; send "
                                    f"multipart/form-data or one of {', '.join(UPLOAD_TYPES)}")
     dest = Path(folder) / f"upload{UPLOAD_TYPES[request.mimetype]}"
-    read = 0
     with open(dest, "wb") as f:
-        while chunk := request.stream.read(1 << 16):
-            read += len(chunk)
-            if read > limit:
-                raise PayloadTooLarge(f"the upload exceeds the limit of {limit} bytes (MAX_UPLOAD_BYTES)")
-            f.write(chunk)
-    return dest, request.args.get("mapping")
+        f.writelines(protocol.body_chunks(limit, "upload"))
+    return _gunzipped(dest, limit), request.args.get("mapping")
+
+
+def _gunzipped(path: Path, limit: int) -> Path:
+    """The file itself, or, when it holds gzip data, its decompressed copy (``x.csv.gz`` becomes ``x.csv``),
+    at most ``limit`` bytes."""
+    with open(path, "rb") as f:
+        if f.read(2) != protocol.GZIP_MAGIC:
+            return path
+    name = path.name[:-3] if path.name.lower().endswith(".gz") and len(path.name) > 3 else path.name
+    dest = path.with_name(name) if name != path.name else path.with_name(name + ".decoded")
+    with open(path, "rb") as src, open(dest, "wb") as out:
+        out.writelines(protocol.gunzip_chunks(iter(lambda: src.read(1 << 16), b""), limit, "upload"))
+    if dest.name.endswith(".decoded"):
+        dest = dest.replace(path)
+    return dest
 
 
 def _jsonld(partner: str, dataset: str, limit: int):
-    data = request.stream.read(limit + 1)
-    if len(data) > limit:
-        raise PayloadTooLarge(f"the upload exceeds the limit of {limit} bytes (MAX_UPLOAD_BYTES)")
-    ctx = url_for(".context_jsonld", _external=True)
-    g = parse_jsonld(data, (ctx, "https://w3id.org/sckg/context.jsonld"), f"{partner}/{dataset} upload")
+    data = protocol.maybe_gunzip(protocol.read_body(limit, "upload"), limit, "upload")
+    g = parse_jsonld(data, sckg_contexts(), f"{partner}/{dataset} upload")
     n = load_partner_rdf(get_store(), partner, dataset, g, source_name=f"{partner}-{dataset}.jsonld",
                          digest=hashlib.sha256(data).hexdigest())
     return jsonify({"partner": partner, "dataset": dataset, "graph": partner_graph(partner, dataset),

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import zlib
 from functools import lru_cache
 from urllib.parse import parse_qs
 
@@ -37,7 +38,12 @@ FORMAT_NAMES = {
     "ntriples": "application/n-triples", "nt": "application/n-triples", "jsonld": "application/ld+json",
     "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml",
     "trig": "application/trig", "nquads": "application/n-quads", "nq": "application/n-quads",
+    "rdf+xml": "application/rdf+xml", "n3": "text/turtle",
 }
+#: ?format= names that mean a graph syntax in a CONSTRUCT or DESCRIBE: clients such as SPARQLWrapper send
+#: ``format=xml`` (their default) for RDF/XML and ``format=json`` for JSON-LD; N3 is answered as Turtle
+GRAPH_FORMAT_NAMES = {**FORMAT_NAMES, "xml": "application/rdf+xml", "json": "application/ld+json",
+                      "text/n3": "text/turtle", "text/rdf+n3": "text/turtle", "application/n3": "text/turtle"}
 MEDIA_TYPE_OF = {v: k for k, v in reversed(list(RESULT_TYPES.items()))}
 MEDIA_TYPE_OF.update({"json": "application/sparql-results+json", "xml": "application/sparql-results+xml"})
 RDF_MEDIA_TYPE_OF = {v: k for k, v in reversed(list(GRAPH_TYPES.items()))}
@@ -54,17 +60,98 @@ def media_type() -> tuple[str, dict]:
     return request.mimetype, request.mimetype_params
 
 
-def read_body(limit: int, what: str) -> bytes:
-    """The request body, at most ``limit`` bytes.
+GZIP_MAGIC = b"\x1f\x8b"
 
-    :raises PayloadTooLarge: the body (declared or actual) is longer than ``limit``.
+
+def content_coding() -> str | None:
+    """``gzip`` when the body is sent with ``Content-Encoding: gzip``, None when it is not encoded.
+
+    :raises UnsupportedMediaType: another content coding (only gzip is decoded).
     """
+    codings = [c.strip().lower() for c in request.headers.get("Content-Encoding", "").split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    if not codings:
+        return None
+    if codings in (["gzip"], ["x-gzip"]):
+        return "gzip"
+    raise UnsupportedMediaType(f"the body's Content-Encoding {', '.join(codings)[:100]!r} is not decoded here; "
+                               "send it as is, or gzip-compressed (Content-Encoding: gzip)")
+
+
+def _chunks(stream, size: int = 1 << 16):
+    while chunk := stream.read(size):
+        yield chunk
+
+
+def gunzip_chunks(chunks, limit: int, what: str):
+    """The decompressed bytes of gzip data arriving in ``chunks``, in pieces, never more than ``limit`` of them
+    in all (a gzip bomb stops at the cap). Several gzip members in a row are read as one stream.
+
+    :raises PayloadTooLarge: the data decompresses to more than ``limit`` bytes.
+    :raises BadRequest: not gzip, or cut short.
+    """
+    limit = max(0, limit)  # decompress(…, 0) would mean no cap at all
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    produced, started = 0, False
+    for chunk in chunks:
+        while chunk:
+            started = True
+            try:
+                piece = inflater.decompress(chunk, limit + 1 - produced)
+            except zlib.error as e:
+                raise BadRequest(f"the {what} is not valid gzip data ({e})") from None
+            produced += len(piece)
+            if produced > limit:
+                raise PayloadTooLarge(f"the {what} decompresses to more than {limit} bytes, the most accepted")
+            if piece:
+                yield piece
+            if inflater.eof:  # the end of one member: another may follow
+                chunk = inflater.unused_data
+                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                started = bool(chunk)
+            else:
+                chunk = inflater.unconsumed_tail
+    if started and not inflater.eof:
+        raise BadRequest(f"the {what} is cut short: its gzip data ends before the end of the stream")
+
+
+def gunzip(data: bytes, limit: int, what: str) -> bytes:
+    """:func:`gunzip_chunks` of bytes in memory, joined."""
+    return b"".join(gunzip_chunks([data], limit, what))
+
+
+def maybe_gunzip(data: bytes, limit: int, what: str) -> bytes:
+    """The bytes decompressed when they are gzip data (its magic number, which no text starts with)."""
+    return gunzip(data, limit, what) if data.startswith(GZIP_MAGIC) else data
+
+
+def body_chunks(limit: int, what: str):
+    """The request body in pieces, decoded when sent with ``Content-Encoding: gzip``, never more than ``limit``
+    bytes (read, and decoded).
+
+    :raises PayloadTooLarge: the body (declared, read or decoded) is longer than ``limit``.
+    :raises UnsupportedMediaType: a content coding other than gzip.
+    """
+    coding = content_coding()
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"the {what} is {request.content_length} bytes; at most {limit} are accepted")
-    data = request.stream.read(limit + 1)
-    if len(data) > limit:
-        raise PayloadTooLarge(f"the {what} is longer than {limit} bytes, the most accepted")
-    return data
+
+    def raw():
+        read = 0
+        for chunk in _chunks(request.stream):
+            read += len(chunk)
+            if read > limit:
+                raise PayloadTooLarge(f"the {what} is longer than {limit} bytes, the most accepted")
+            yield chunk
+    return gunzip_chunks(raw(), limit, what) if coding else raw()
+
+
+def read_body(limit: int, what: str) -> bytes:
+    """The request body, at most ``limit`` bytes (after decoding ``Content-Encoding: gzip``).
+
+    :raises PayloadTooLarge: the body (declared, actual or decoded) is longer than ``limit``.
+    """
+    return b"".join(body_chunks(limit, what))
 
 
 def utf8(data: bytes, what: str) -> str:
@@ -118,21 +205,30 @@ def iri_list(fields: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
     return tuple(iri(v, name) for v in values) if values else None
 
 
-def negotiate(offers: dict[str, str], default: str, *, exclude_from_wildcard: tuple[str, ...] = ()) -> str:
+def negotiate(offers: dict[str, str], default: str, *, exclude_from_wildcard: tuple[str, ...] = (),
+              names: dict[str, str] | None = None, fallback: tuple[str, ...] = ()) -> str:
     """The media type to answer with: ``?format=`` first, then ``Accept``; ``default`` when anything goes.
 
-    :raises NotAcceptable: nothing offered is acceptable (the message lists what is offered).
+    ``names`` maps the short names of ``?format=`` (:data:`FORMAT_NAMES` by default). A request that names only
+    media types of ``fallback`` (the other family: result formats for a graph, graph syntaxes for a table)
+    gets ``default``, as a client that sends the same header for every query form expects.
+
+    :raises NotAcceptable: nothing offered (or in ``fallback``) is acceptable; the message lists what is offered.
     """
     wanted = request.args.get("format")
     if wanted:
-        mt = FORMAT_NAMES.get(wanted.lower(), wanted.lower())
+        mt = (names or FORMAT_NAMES).get(wanted.lower(), wanted.lower())
         if mt in offers:
             return mt
+        if mt in fallback:
+            return default
         raise NotAcceptable(f"format {wanted[:100]!r} is not offered here; offered: {', '.join(sorted(set(offers)))}")
     header = request.headers.get("Accept")
     if not header:
         return default
     best = _best_match(header, tuple(offers), default, tuple(exclude_from_wildcard))
+    if best is None and fallback and _best_match(header, tuple(fallback), fallback[0], ()) is not None:
+        return default
     if best is None:
         raise NotAcceptable("none of the requested media types is offered; offered: "
                             + ", ".join(sorted(set(offers))))

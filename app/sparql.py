@@ -9,12 +9,12 @@ per store generation, so a write invalidates them. A plain GET answers the Servi
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 
 import pyoxigraph as ox
+from cachetools import LRUCache
 from flask import Blueprint, Response, current_app, redirect, request
 from rdflib.term import Node
 from werkzeug.sansio.utils import get_current_url
@@ -35,36 +35,34 @@ CACHE_ENTRY_BYTES = 4 * 1024 * 1024
 
 
 class AnswerCache:
-    """Serialized answers keyed by (store generation, job); least recently used go first."""
+    """Serialized answers keyed by (store generation, job); least recently used go first once their bodies
+    pass the budget (``CACHE_MB``). An answer over ``CACHE_ENTRY_BYTES`` (or the whole budget) is not kept."""
 
     def __init__(self, budget: int = CACHE_BYTES):
-        self.budget, self.used = budget, 0
-        self._items: OrderedDict = OrderedDict()
+        self.budget = budget
+        self._items: LRUCache = LRUCache(maxsize=budget, getsizeof=lambda answer: len(answer.body))
         self._lock = threading.Lock()
+        self._generation = -1
+
+    @property
+    def used(self) -> int:
+        return int(self._items.currsize)
 
     def get(self, key) -> Answer | None:
         with self._lock:
-            answer = self._items.get(key)
-            if answer is not None:
-                self._items.move_to_end(key)
-            return answer
+            return self._items.get(key)
 
     def put(self, key, answer: Answer) -> None:
-        if len(answer.body) > CACHE_ENTRY_BYTES:
+        if len(answer.body) > min(CACHE_ENTRY_BYTES, self.budget):
             return
         with self._lock:
-            if self._items and next(reversed(self._items))[0] < key[0]:
-                self._items.clear()  # a write happened: every older answer is stale
-                self.used = 0
-            elif self._items and next(reversed(self._items))[0] > key[0]:
+            if key[0] < self._generation:
                 return  # computed on a state older than answers already kept: never asked for again
-            if key in self._items:
-                return
-            self._items[key] = answer
-            self.used += len(answer.body)
-            while self.used > self.budget:
-                _, old = self._items.popitem(last=False)
-                self.used -= len(old.body)
+            if key[0] > self._generation:
+                self._items.clear()  # a write happened: every older answer is stale
+                self._generation = key[0]
+            if key not in self._items:
+                self._items[key] = answer
 
 
 class ClientLimiter:
@@ -105,7 +103,8 @@ def init_app(app) -> None:
                                                    app.config.get("QUERY_MEMORY_MB", 0))
     elif isinstance(getattr(store, "timeout", None), (int, float)):  # a remote store: its client stops waiting
         store.timeout = min(store.timeout, float(app.config["QUERY_TIMEOUT_S"]))
-    app.extensions["sckg.answers"] = AnswerCache()
+    from app.browse_web import byte_budget
+    app.extensions["sckg.answers"] = AnswerCache(byte_budget(app.config))
     app.extensions["sckg.limiter"] = ClientLimiter(app.config.get("MAX_QUERIES_PER_CLIENT", 4))
 
 
@@ -205,9 +204,11 @@ def sparql():
         raise Forbidden("this endpoint only answers queries; send updates to /update with a bearer token")
     graph_form = form in ("construct", "describe")
     if graph_form:
-        media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=protocol._QUAD_TYPES)
+        media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=protocol._QUAD_TYPES,
+                                   names=protocol.GRAPH_FORMAT_NAMES, fallback=tuple(protocol.RESULT_TYPES))
     else:
-        media = protocol.negotiate(protocol.RESULT_TYPES, "application/sparql-results+json")
+        media = protocol.negotiate(protocol.RESULT_TYPES, "application/sparql-results+json",
+                                   fallback=tuple(protocol.GRAPH_TYPES))
     limit = current_app.config.get("RESULT_LIMIT") or None
     job = Job(text,
               result_format=protocol.RESULT_TYPES.get(media, "json"),
@@ -284,7 +285,8 @@ def service_description() -> Response:
     accept = request.accept_mimetypes
     if accept.best_match(["text/turtle", "text/html"]) == "text/html" and accept["text/html"] > accept["text/turtle"]:
         return redirect("/query", code=303)
-    media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=protocol._QUAD_TYPES)
+    media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=protocol._QUAD_TYPES,
+                               names=protocol.GRAPH_FORMAT_NAMES)
     endpoint = ox.NamedNode(request.host_url.rstrip("/") + "/sparql") if _base_iri() else ox.NamedNode(
         "http://localhost/sparql")
     base = endpoint.value[: -len("sparql")]

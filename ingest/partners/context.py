@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from ingest.errors import InputError
 from ingest.namespaces import PREFIXES
@@ -85,19 +86,39 @@ def _inline_context(value, accepted: tuple[str, ...], where: str):
     return value
 
 
-def parse_jsonld(data: bytes, accepted: tuple[str, ...], where: str = "upload") -> Graph:
-    """Parse JSON-LD whose context is SCKG's (by URL, replaced inline) or inline.
+def inline_contexts(data: bytes, accepted: tuple[str, ...], where: str = "upload") -> bytes:
+    """A JSON-LD document with SCKG's context URL (any of ``accepted``) replaced by the context itself, ready
+    for a parser that fetches nothing.
 
-    :raises InputError: not JSON, a remote context, or not valid JSON-LD.
+    :raises InputError: not JSON, or a remote context other than SCKG's.
     """
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise InputError(where, None, f"not valid JSON: {e}") from e
-    doc = _inline(doc, accepted, where)
-    g = Graph()
+    return json.dumps(_inline(doc, accepted, where)).encode()
+
+
+NAMED_GRAPHS = ("named graphs are not accepted in a graph upload: the data sits in a named graph (a '@graph' "
+                "under an '@id'); put the nodes at the top level or in a top-level '@graph' without '@id'")
+
+
+def parse_jsonld(data: bytes, accepted: tuple[str, ...], where: str = "upload") -> Graph:
+    """Parse JSON-LD whose context is SCKG's (by URL, replaced inline) or inline, into one graph.
+
+    :raises InputError: not JSON, a remote context, not valid JSON-LD, or data in a named graph (it would
+        otherwise be left out without a word).
+    """
+    doc = inline_contexts(data, accepted, where)
+    dataset = Dataset()
     try:
-        g.parse(data=json.dumps(doc), format="json-ld")
+        dataset.parse(data=doc.decode(), format="json-ld")
     except Exception as e:  # rdflib's JSON-LD parser raises many kinds; report them as bad input
         raise InputError(where, None, f"not valid JSON-LD: {e}") from e
+    g = Graph()
+    for s, p, o, graph in dataset.quads((None, None, None, None)):
+        name = getattr(graph, "identifier", graph)
+        if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
+            raise InputError(where, None, NAMED_GRAPHS + f" (<{name}>)")
+        g.add((s, p, o))
     return g

@@ -6,6 +6,7 @@ JSON array position (first record = 1).
 from __future__ import annotations
 
 import csv
+import io
 import json
 import zipfile
 from dataclasses import dataclass
@@ -107,20 +108,50 @@ def read_metadata_sheet(path: Path, sheet: str) -> list[list[str]]:
 def read_csv(path: Path, header_row: int = 1) -> Table:
     """Read a UTF-8 CSV file.
 
-    :raises InputError: the file is not UTF-8 text or has no header.
+    A file cut short (an upload that stopped mid-row) is refused rather than read as shorter values: a last
+    record without its final newline that is short or leaves a quote open, or any record with fewer fields
+    than the header, names its row.
+
+    :raises InputError: the file is not UTF-8 text, has no header, or a row is short or cut.
     """
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            lines = list(csv.reader(f))
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(path.name, None, f"not UTF-8 text ({e})") from e
+    ends_cleanly = text.endswith(("\n", "\r"))
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as e:
         raise InputError(path.name, None, f"not a CSV file ({e})") from e
+    if not ends_cleanly and text and _open_quote(text):
+        raise InputError(path.name, len(lines), "the last row ends inside a quoted value and the file has no "
+                         "final newline: the file looks cut short; send it whole")
     if len(lines) < header_row:
         raise InputError(path.name, header_row, "the file has no header row")
     header = [_clean(v) for v in lines[header_row - 1]]
-    rows = [(n, list(v)) for n, v in enumerate(lines[header_row:], start=header_row + 1) if any(x.strip() for x in v)]
+    width = len(header)
+    while width and not header[width - 1]:
+        width -= 1  # trailing empty header cells name no column
+    rows = []
+    for n, v in enumerate(lines[header_row:], start=header_row + 1):
+        if not any(x.strip() for x in v):
+            continue
+        if len(v) < width:
+            last = n == len(lines) and not ends_cleanly
+            raise InputError(path.name, n, f"row {n} has {len(v)} of the header's {width} fields"
+                             + (" and the file has no final newline: the file looks cut short; send it whole"
+                                if last else "; every row needs a value (possibly empty) for each column"))
+        rows.append((n, list(v)))
     return Table(path, header, rows)
+
+
+def _open_quote(text: str) -> bool:
+    """Whether the text ends inside a quoted CSV field (an odd number of quotes in its last record)."""
+    try:
+        list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as e:
+        return "unexpected end of data" in str(e)
+    return False
 
 
 def read_json(path: Path) -> Table:

@@ -5,6 +5,9 @@ graph (which the fuzzer's token may not write) is unchanged, triple for triple.
 """
 from __future__ import annotations
 
+import gzip
+import json
+
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +28,19 @@ query_text = st.one_of(st.lists(st.sampled_from(FRAGMENTS), max_size=25).map(" "
                        st.text(max_size=200))
 mutated_rdf = st.builds(lambda data, pos, junk: data[:pos] + junk + data[pos + len(junk):],
                         st.just(TURTLE), st.integers(0, len(TURTLE)), st.binary(max_size=8))
+gzipped = st.one_of(mutated_rdf.map(gzip.compress),
+                    st.builds(lambda data, cut: gzip.compress(data)[:cut], mutated_rdf, st.integers(0, 200)),
+                    st.binary(max_size=40).map(lambda b: b"\x1f\x8b" + b))
+csv_bodies = st.builds(lambda rows, cut: ("geonameid,name,country_code,latitude,longitude,indicator,year,value\n"
+                                          + "\n".join(",".join(r) for r in rows))[:cut].encode(),
+                       st.lists(st.lists(st.sampled_from(["1", "x", "\"q", "", "2026", "population", "3.5", "ES"]),
+                                         max_size=10), max_size=4),
+                       st.integers(0, 400))
+formats = st.sampled_from(["xml", "json", "rdf+xml", "n3", "csv", "tsv", "turtle", "jsonld", "nquads", "png",
+                           "application/rdf+xml", "text/csv", "", "*/*"])
+accepts = st.sampled_from(["application/sparql-results+json", "text/turtle", "application/n-quads", "image/png",
+                           "*/*;q=0", "text/*", "application/json;q=0.1, text/csv", ";;", "", "\u00e9/x"])
+codings = st.sampled_from(["gzip", "x-gzip", "br", "gzip, gzip", "identity", "", "deflate"])
 content_types = st.sampled_from(["text/turtle", "application/n-triples", "application/rdf+xml",
                                  "application/ld+json", "application/trig", "application/sparql-query",
                                  "application/x-www-form-urlencoded", "multipart/form-data", "", "x/y"])
@@ -50,10 +66,12 @@ def test_fuzz_every_endpoint(server):
     assert len(before) == CANARY_TRIPLES and before == set(canary_ntriples().decode().splitlines())
     url = s.url
 
+    geonames_token = auth.add(s.app.config["TOKENS"], "geonames", "https://w3id.org/sckg/graph/partner/geonames/")
+
     @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(text=query_text, raw=st.binary(max_size=300), rdf=mutated_rdf, ctype=content_types,
-           which=st.integers(0, 7))
-    def one(text, raw, rdf, ctype, which):
+           which=st.integers(0, 12), packed=gzipped, table=csv_bodies, fmt=formats, accept=accepts, coding=codings)
+    def one(text, raw, rdf, ctype, which, packed, table, fmt, accept, coding):
         auth_header = {"Authorization": f"Bearer {fuzz_token}"}
         if which == 0:
             r = requests.get(url + "/sparql", params={"query": text}, timeout=30)
@@ -73,9 +91,32 @@ def test_fuzz_every_endpoint(server):
         elif which == 6:
             r = requests.post(url + "/graph-store", params={"graph": CANARY}, data=rdf, timeout=30,
                               headers={"Content-Type": ctype, **auth_header})
-        else:
+        elif which == 7:
             r = requests.request("PUT", url + "/graph-store?" + text[:100], data=raw, timeout=30,
                                  headers={"Content-Type": ctype})
+        elif which == 8:  # format and Accept, for every query form
+            r = requests.get(url + "/sparql", params={"query": text, "format": fmt} if fmt else {"query": text},
+                             headers={"Accept": accept}, timeout=30)
+        elif which == 9:  # compressed uploads, whole or cut, with any coding
+            r = requests.put(url + "/graph-store", params={"graph": FUZZ_GRAPH}, data=packed, timeout=30,
+                             headers={"Content-Type": ctype or "text/turtle", "Content-Encoding": coding,
+                                      **auth_header})
+        elif which == 10:
+            r = requests.post(url + "/graph-store", params={"graph": FUZZ_GRAPH}, timeout=30, headers=auth_header,
+                              files={"f": ("part.ttl.gz", packed, "application/gzip"),
+                                     "g": ("part.jsonld", raw, "application/ld+json")})
+        elif which == 11:  # the partner route: CSV cut anywhere, gzip or not, and JSON-LD
+            body = gzip.compress(table) if coding in ("gzip", "x-gzip") else table
+            r = requests.post(url + "/partners/geonames/datasets/city-population", data=body, timeout=60,
+                              headers={"Content-Type": "text/csv", "Content-Encoding": coding,
+                                       "Authorization": f"Bearer {geonames_token}"})
+        else:
+            doc = {"@context": [url + "/context.jsonld", {"e": "http://e.org/"}][: 1 + len(text) % 2],
+                   "@id": "https://w3id.org/sckg/id/fuzz/" + str(len(raw)), "e:p": text}
+            if len(raw) % 3 == 0:
+                doc = {"@id": "https://w3id.org/sckg/graph/partner/fuzz/g", "@graph": [doc]}
+            r = requests.post(url + "/partners/fuzz/datasets/data", data=json.dumps(doc) if raw else raw,
+                              timeout=30, headers={"Content-Type": "application/ld+json", **auth_header})
         _check(r)
 
     one()

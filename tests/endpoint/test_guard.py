@@ -30,6 +30,24 @@ def test_remote_access_is_refused(text):
         check_query(text)
 
 
+@pytest.mark.parametrize("text", [
+    "LOAD <http://e.org/data.ttl> INTO",
+    "LOAD <http://e.org/data.ttl> INTO GRAPH",
+    "LOAD <http://e.org/a.ttl> ;; CLEAR ALL",
+    "SELECT * WHERE { SERVICE <http://e.org/sparql> { ?s ?p } }",
+])
+def test_malformed_remote_access_is_a_syntax_error_not_a_refusal(text):
+    """The text is parsed before SERVICE or LOAD is refused: a malformed request is a 400 like any other."""
+    with pytest.raises(BadRequest, match="does not parse"):
+        check_query(text)
+
+
+def test_the_syntax_check_only_parses():
+    from app.guard import syntax_error
+    assert syntax_error("LOAD SILENT <http://127.0.0.1:9/x> INTO GRAPH <http://e.org/g>", "update") is None
+    assert "line 1" in syntax_error("LOAD <http://127.0.0.1:9/x> INTO", "update")
+
+
 def test_a_second_coarse_look_also_refuses_quoted_service_calls():
     """Beside the token scan, a plain look at the text refuses 'SERVICE <…>' anywhere, so a quirk of the scan
     can never let a fetch through; the price is refusing the rare literal that spells one out."""

@@ -84,6 +84,15 @@ def test_load_is_refused_and_nothing_is_fetched(server):
                 "Content-Type": "application/sparql-update", "Authorization": f"Bearer {s.admin}"})
             assert r.status_code == 403, r.text
             no_leak(r)
+        for text in (f"LOAD <http://127.0.0.1:{listener.port}/data.ttl> INTO",  # malformed: 400, not 403
+                     f"LOAD <http://127.0.0.1:{listener.port}/d.ttl> ; INSERT DATA {{ <http://e.org/a> }}",
+                     f"LOAD SILENT <http://127.0.0.1:{listener.port}/d.ttl> INTO GRAPH"):
+            r = requests.post(s.url + "/update", data=text, timeout=10, headers={
+                "Content-Type": "application/sparql-update", "Authorization": f"Bearer {s.admin}"})
+            assert r.status_code == 400 and "does not parse" in r.json()["error"], r.text
+            no_leak(r)
+        r = sparql(s, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p }} }}")
+        assert r.status_code == 400 and "does not parse" in r.json()["error"], r.text
         time.sleep(0.3)
         assert listener.connections == 0
     finally:

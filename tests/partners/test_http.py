@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import requests
@@ -184,3 +185,77 @@ def test_read_only_refuses_uploads(make_server, cities_store, tmp_path):
     r = _post(srv, "/partners/un-habitat/datasets/green-areas", token,
               files={"file": ("wb.xlsx", write_workbook(tmp_path / "wb.xlsx").read_bytes(), XLSX)})
     assert r.status_code == 403 and "read-only" in r.json()["error"]
+
+
+# --- uploads that would be read wrong: cut CSV, named graphs, gzip -----------------------------------------
+
+POP = partner_graph("geonames", "city-population")
+CSV_TEXT = (Path(__file__).resolve().parents[2] / "data/partners/geonames/city-population.csv").read_bytes()
+
+
+@pytest.fixture
+def geonames(server):
+    server.geonames = auth.add(server.app.config["TOKENS"], "geonames", "https://w3id.org/sckg/graph/partner/geonames/")
+    return server
+
+
+def _post_csv(srv, body, **headers):
+    return _post(srv, "/partners/geonames/datasets/city-population", srv.geonames, data=body,
+                 headers={"Content-Type": "text/csv", **headers})
+
+
+def test_csv_cut_mid_row_is_refused_naming_the_row(geonames):
+    r = _post_csv(geonames, CSV_TEXT)
+    assert r.status_code == 200, r.text
+    before = geonames.store.count(POP)
+    lines = CSV_TEXT.decode().splitlines()
+    last = len(lines)
+    cut = "\n".join(lines[:-1]) + "\n" + lines[-1].split(",", 3)[0] + "," + lines[-1].split(",")[1][:2]
+    r = _post_csv(geonames, cut.encode())  # the last row stops inside its second field, with no final newline
+    assert r.status_code == 400 and f"row {last}" in r.json()["error"] and "cut" in r.json()["error"], r.text
+    short = "\n".join(lines[:3] + [",".join(lines[3].split(",")[:5])] + lines[4:]) + "\n"
+    r = _post_csv(geonames, short.encode())  # a row with fewer fields than the header, anywhere
+    assert r.status_code == 400 and "row 4 has 5 of the header's 8 fields" in r.json()["error"], r.text
+    quoted = CSV_TEXT.decode().rstrip("\n") + '\n1,"Unfinished'
+    r = _post_csv(geonames, quoted.encode())
+    assert r.status_code == 400 and "quoted value" in r.json()["error"], r.text
+    assert geonames.store.count(POP) == before
+
+
+def test_gzip_csv_is_decoded_and_a_gzip_bomb_is_413(geonames, make_server, cities_store):
+    import gzip
+    r = _post_csv(geonames, gzip.compress(CSV_TEXT), **{"Content-Encoding": "gzip"})
+    assert r.status_code == 200, r.text
+    observations = r.json()["observations"]
+    assert observations == len(CSV_TEXT.decode().splitlines()) - 1
+    r = _post(geonames, "/partners/geonames/datasets/city-population", geonames.geonames,
+              files={"file": ("city-population.csv.gz", gzip.compress(CSV_TEXT), "application/gzip")})
+    assert r.status_code == 200 and r.json()["observations"] == observations, r.text
+    assert r.json()["source"] == "city-population.csv"
+    before = geonames.store.count(POP)
+    bomb = gzip.compress(CSV_TEXT + b"\n" * 5_000_000)  # 5 MB of blank lines: beyond the 2 MB limit
+    assert len(bomb) < 100_000
+    r = _post_csv(geonames, bomb, **{"Content-Encoding": "gzip"})
+    assert r.status_code == 413, r.text
+    r = _post(geonames, "/partners/geonames/datasets/city-population", geonames.geonames,
+              files={"file": ("c.csv.gz", bomb, "application/gzip")})
+    assert r.status_code == 413, r.text
+    r = _post(geonames, "/partners/un-habitat/datasets/extra", geonames.token, data=bomb,
+              headers={"Content-Type": "application/ld+json", "Content-Encoding": "gzip"})
+    assert r.status_code == 413, r.text
+    assert geonames.store.count(POP) == before
+
+
+def test_jsonld_with_data_only_in_named_graphs_is_refused(server):
+    doc = {"@context": server.url + "/context.jsonld",
+           "@id": "https://w3id.org/sckg/id/observation/un-habitat/extra/x", "@type": "Observation", "value": "1"}
+    assert _post(server, "/partners/un-habitat/datasets/extra", server.token, data=json.dumps(doc),
+                 headers={"Content-Type": "application/ld+json"}).status_code == 200
+    before = server.store.count(partner_graph("un-habitat", "extra"))
+    named = {"@context": server.url + "/context.jsonld", "@id": "https://w3id.org/sckg/graph/partner/un-habitat/g",
+             "@graph": [{**doc, "@context": None, "value": "2"}]}
+    del named["@graph"][0]["@context"]
+    r = _post(server, "/partners/un-habitat/datasets/extra", server.token, data=json.dumps(named),
+              headers={"Content-Type": "application/ld+json"})
+    assert r.status_code == 400 and "named graphs are not accepted" in r.json()["error"], r.text
+    assert server.store.count(partner_graph("un-habitat", "extra")) == before
