@@ -117,7 +117,7 @@ def practices(ext=None):
     everything = fmt != "html" and "page" not in request.args
     limit = min(n, 10000) if everything else size
     offset = 0 if everything else (number - 1) * size
-    items = facets.page(filters, sort, offset, max(limit, 1))
+    items = facets.page(filters, sort, offset, max(limit, 1), lang)
     names = labels([x for it in items for x in [it["city"], it["edition"], *it["axes"]] if x], lang)
     for it in items:
         it["city_label"] = names.get(it["city"] or "", "")

@@ -12,14 +12,22 @@ from flask import current_app
 from rdflib import BNode, Literal, URIRef
 
 from app import browse_facets as facets
-from app.browse_terms import fallback_label, is_http, kind_of, labels, page_url, slug_of
+from app.browse_terms import (
+    LABEL_PREDICATES,
+    fallback_label,
+    is_http,
+    kind_of,
+    labels,
+    page_url,
+    slug_of,
+)
 from app.errors import ResourceNotFound
-from app.i18n import pick_label
+from app.i18n import Text, pick_text
 from app.related import related_for
 from app.sparql import query_terms
 from app.sparql_text import bind_values
 from app.store import get_store
-from ingest.namespaces import GEO, OWL, RDF, SCKG
+from ingest.namespaces import GEO, OWL, RDF, RDFS, SCKG
 
 P = "PREFIX sckg: <https://w3id.org/sckg/ontology#>\nPREFIX qb: <http://purl.org/linked-data/cube#>\n"
 OUT = "SELECT ?p ?o WHERE { ?s ?p ?o }"
@@ -36,6 +44,18 @@ EVENT_CITIES = P + "SELECT DISTINCT ?c WHERE { ?s sckg:participant ?c }"
 EVENT_PRACTICES = P + "SELECT DISTINCT ?p WHERE { ?s sckg:featuresPractice ?p }"
 ORG_EVENTS = P + "SELECT DISTINCT ?e WHERE { ?e sckg:organiser ?s }"
 EDITION_CITIES = P + "SELECT DISTINCT ?c WHERE { ?c sckg:participatedIn ?s }"
+#: the notes on the resource's texts in other languages: which property, which language, which kind
+TEXT_NOTES = P + """SELECT ?p ?lang ?kind WHERE { ?n sckg:textOf ?s ; sckg:textProperty ?p ; sckg:textLanguage ?lang ;
+  sckg:translationKind ?kind }"""
+DCT = "http://purl.org/dc/terms/"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+#: the texts a page shows on top, each the best of its properties' literals (with the properties a note on it may
+#: name: the title copied to rdfs:label is noted on dct:title or skos:prefLabel)
+TEXTS = {
+    "title": (LABEL_PREDICATES, (f"{DCT}title", f"{SKOS_NS}prefLabel", str(RDFS.label))),
+    "description": ((f"{DCT}description", f"{SKOS_NS}definition"), (f"{DCT}description", f"{SKOS_NS}definition")),
+    "theme": ((str(SCKG.theme),), (str(SCKG.theme),)),
+}
 HIDDEN_INCOMING = {str(RDF.type)}
 
 
@@ -78,12 +98,12 @@ def describe(iri: URIRef, lang: str) -> dict:
             incoming.setdefault(str(r["p"]), []).append(_value(r["x"], names))
     literal_of = {p: [o for o in (r["o"] for r in out_rows if str(r["p"]) == p) if isinstance(o, Literal)]
                   for p in facts}
-    label = names.get(str(iri)) or fallback_label(str(iri))
+    texts = _texts(store, iri, literal_of, lang)
+    title = texts.get("title") or Text(names.get(str(iri)) or fallback_label(str(iri)))
     data = {
-        "iri": str(iri), "label": label, "kind": kind.name if kind else None, "types": types,
+        "iri": str(iri), "label": title.text, "title": title, "kind": kind.name if kind else None, "types": types,
         "facts": _grouped(facts, names), "incoming": _grouped(incoming, names),
-        "description": pick_label(literal_of.get("http://purl.org/dc/terms/description", [])
-                                  + literal_of.get("http://www.w3.org/2004/02/skos/core#definition", []), lang),
+        "description": texts.get("description"), "theme": texts.get("theme"),
         "same_as": [v for v in facts.get(str(OWL.sameAs), []) if v.get("http")],
         "sections": [], "point": _point(literal_of),
         "more": {"limit": limit, "out": out_more, "in": in_more,
@@ -106,6 +126,20 @@ def _statements(text: str, iri: URIRef, limit: int) -> tuple[list[dict], bool]:
     return rows[:limit], truncated or len(rows) > limit
 
 
+def _texts(store, iri: URIRef, literal_of: dict, lang: str) -> dict[str, Text]:
+    """The title, description and theme to show a reader of ``lang`` (see :data:`TEXTS`), each marked
+    ``editorial`` when a note says the SCKG editors translated it."""
+    editorial = {(str(r["p"]), str(r["lang"])) for r in store.query(TEXT_NOTES, bindings={"s": iri})
+                 if str(r["kind"]) == str(SCKG.EditorialTranslation)}
+    out = {}
+    for key, (props, noted) in TEXTS.items():
+        found = pick_text([o for p in props for o in literal_of.get(p, [])], lang)
+        if found is not None:
+            marked = any((p, found.lang) in editorial for p in noted)
+            out[key] = Text(found.text, found.lang, marked)
+    return out
+
+
 def _grouped(by_prop: dict, names: dict) -> list[dict]:
     groups = [{"iri": p, "label": names.get(p) or fallback_label(p), "values": vs} for p, vs in by_prop.items()]
     for g in groups:
@@ -124,7 +158,7 @@ def _point(literal_of: dict) -> dict | None:
 
 def _practices_of(facet: str, iri: URIRef, lang: str, limit: int = 50) -> dict:
     filters = {facet: [iri]}
-    items = facets.page(filters, "edition", 0, limit)
+    items = facets.page(filters, "edition", 0, limit, lang)
     names = labels([x for it in items for x in (it["city"], it["edition"]) if x], lang)
     for it in items:
         it["city_label"] = names.get(it["city"] or "", "")

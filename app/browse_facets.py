@@ -17,6 +17,7 @@ from rdflib import URIRef
 from app import browse_index
 from app.browse_terms import iri_for, slug_of, values_block
 from app.errors import BadRequest
+from app.i18n import pick_text
 from app.store import get_store
 
 PREFIX = "PREFIX sckg: <https://w3id.org/sckg/ontology#>\nPREFIX dct: <http://purl.org/dc/terms/>\n"
@@ -84,11 +85,12 @@ def total(filters: dict[str, list[URIRef]]) -> int:
     return len(index.iris) if ids is None else len(ids)
 
 
-def page(filters: dict[str, list[URIRef]], sort: str, offset: int, limit: int) -> list[dict]:
-    """One page of practices: IRI, title, summary, city, edition, axes (IRIs, labels are looked up later)."""
+def page(filters: dict[str, list[URIRef]], sort: str, offset: int, limit: int, lang: str = "en") -> list[dict]:
+    """One page of practices: IRI, title, summary (in ``lang`` where they have it), city, edition, axes (IRIs,
+    labels are looked up later)."""
     index = browse_index.current()
     iris = index.page(index.matching(filters), sort if sort in SORTS else "title", int(offset), int(limit))
-    return details([URIRef(i) for i in iris])
+    return details([URIRef(i) for i in iris], lang)
 
 
 DETAILS = PREFIX + """SELECT ?p ?title ?summary ?city ?edition ?axis WHERE { %s
@@ -96,21 +98,28 @@ DETAILS = PREFIX + """SELECT ?p ?title ?summary ?city ?edition ?axis WHERE { %s
   OPTIONAL { ?p sckg:edition ?edition } OPTIONAL { ?p sckg:axis ?axis } }"""
 
 
-def details(iris: list) -> list[dict]:
-    """Title, summary, city, edition and axes of some practices, in the given order."""
+def details(iris: list, lang: str = "en") -> list[dict]:
+    """Title and summary (the best for ``lang``, as :func:`app.i18n.pick_text` chooses, with their language),
+    city, edition and axes of some practices, in the given order."""
     if not iris:
         return []
     by: dict[str, dict] = {str(i): {"iri": str(i), "title": None, "summary": None, "city": None,
                                     "edition": None, "axes": []} for i in iris}
+    texts: dict[tuple[str, str], set] = {}
     for r in get_store().query(DETAILS % values_block("p", iris)):
         item = by[str(r["p"])]
-        for key in ("title", "summary", "city", "edition"):
+        for key in ("city", "edition"):
             if key in r and item[key] is None:
                 item[key] = str(r[key])
-                if key in ("title", "summary"):
-                    item[key + "_lang"] = getattr(r[key], "language", None) or ""
+        for key in ("title", "summary"):
+            if key in r:
+                texts.setdefault((item["iri"], key), set()).add(r[key])
         if "axis" in r and str(r["axis"]) not in item["axes"]:
             item["axes"].append(str(r["axis"]))
+    for (iri, key), found in texts.items():
+        best = pick_text(found, lang)
+        if best is not None:
+            by[iri][key], by[iri][key + "_lang"] = best.text, best.lang
     return [by[str(i)] for i in iris]
 
 

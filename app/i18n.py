@@ -6,13 +6,15 @@ starts, into a cache folder keyed by their content, so a fresh checkout needs no
 
 The language of a request is, in order: ``?lang=`` (remembered in a cookie), the cookie, the browser's
 ``Accept-Language``, the ``DEFAULT_LANGUAGE`` setting. Data labels follow the same language with a fallback to
-English, then to a literal without language, then to any (:func:`pick_label`).
+English, then to a literal without language, then to any (:func:`pick_text`, the one picker of the app); the
+pages mark a text shown in another language than the reader's.
 """
 from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -81,18 +83,51 @@ def remember_language(response):
     return response
 
 
-def pick_label(literals: Iterable, lang: str) -> str | None:
-    """The best literal for ``lang``: that language, then English, then no language, then any (sorted)."""
+@dataclass(frozen=True)
+class Text:
+    """A text chosen for a reader: its words and its language tag (``""`` when it has none)."""
+
+    text: str
+    lang: str = ""
+    editorial: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+    def foreign_to(self, lang: str) -> bool:
+        """True when the text carries a language other than ``lang`` (a fallback the page must mark)."""
+        return bool(self.lang) and self.lang != lang
+
+
+def pick_text(texts: Iterable | Mapping[str, str], lang: str) -> Text | None:
+    """The best text for a reader of ``lang``: that language, then English, then no language, then any other
+    (alphabetically by tag). ``texts`` is literals (rdflib or engine terms with ``.language``) or a mapping
+    from language tag to text. Within a language the alphabetically first text wins, so the choice is
+    stable. This is the one language picker of the app: labels, titles, summaries, definitions."""
     by_lang: dict[str, list[str]] = {}
-    for lit in literals:
-        key = (getattr(lit, "language", None) or "").lower()
-        by_lang.setdefault(key.split("-")[0], []).append(str(lit))
-    for key in (lang, "en", ""):
+    items = texts.items() if isinstance(texts, Mapping) else \
+        ((getattr(t, "language", None), str(t) if isinstance(t, str) else getattr(t, "value", str(t))) for t in texts)
+    for tag, text in items:
+        if text is None or text == "":
+            continue
+        by_lang.setdefault((tag or "").lower().split("-")[0], []).append(str(text))
+    for key in (lang, "en", "", *sorted(by_lang)):
         if by_lang.get(key):
-            return sorted(by_lang[key])[0]
-    for key in sorted(by_lang):
-        return sorted(by_lang[key])[0]
+            return Text(min(by_lang[key]), key)
     return None
+
+
+def pick_label(literals: Iterable | Mapping[str, str], lang: str) -> str | None:
+    """The words of :func:`pick_text` (None when there is no text)."""
+    found = pick_text(literals, lang)
+    return found.text if found else None
+
+
+def language_name(tag: str) -> str:
+    """The name of a language in the reader's language, for the mark of a text shown in another language."""
+    from flask_babel import gettext as _
+    names = {"en": _("English"), "fr": _("French"), "es": _("Spanish")}
+    return names.get(tag, tag)
 
 
 def init_app(app: Flask) -> None:
@@ -101,6 +136,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     Babel(app, locale_selector=current_language)
     app.after_request(remember_language)
+
+    app.add_template_global(language_name, "language_name")
 
     @app.context_processor
     def _languages():

@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from rdflib import URIRef
 
+from app.i18n import pick_label
+
 P = """PREFIX sckg: <https://w3id.org/sckg/ontology#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -57,12 +59,7 @@ class Series:
 
 
 def _pick(rows: list[dict], key: str, lang: str) -> str:
-    values = [r[key] for r in rows if r.get(key) is not None]
-    for want in (lang, "en", None):
-        for v in values:
-            if getattr(v, "language", None) == want or want is None:
-                return str(v)
-    return ""
+    return pick_label([r[key] for r in rows if r.get(key) is not None], lang) or ""
 
 
 def _label(store, iri: str, lang: str) -> str:

@@ -83,7 +83,7 @@ def schema_org(data: dict) -> dict:
            "@type": SCHEMA_TYPES.get(data["kind"] or "", "DefinedTerm"), "name": data["label"],
            "url": request.url_root.rstrip("/") + (page_url(data["iri"]) or "")}
     if data.get("description"):
-        out["description"] = data["description"]
+        out["description"] = str(data["description"])
     if data.get("same_as"):
         out["sameAs"] = [v["iri"] for v in data["same_as"]]
     if data.get("point"):

@@ -30,6 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from app.i18n import pick_label
 from ingest.namespaces import DEFAULT_BASE, GRAPH_BASE, SCKG
 
 GRAPH = GRAPH_BASE + "inferred/related"
@@ -124,11 +125,8 @@ def read_features(store) -> tuple[list[str], list[set[int]], list[tuple[str, str
 
 
 def label_in(labels: Mapping[str, str], lang: str, iri: str) -> str:
-    """The label in ``lang``, else English, else untagged, else any, else the IRI's last segment."""
-    for key in (lang, "en", ""):
-        if key in labels:
-            return labels[key]
-    return next(iter(labels.values()), iri.rstrip("/").rsplit("/", 1)[-1])
+    """The label in ``lang`` as :func:`app.i18n.pick_label` chooses it, else the IRI's last segment."""
+    return pick_label(labels, lang) or iri.rstrip("/").rsplit("/", 1)[-1]
 
 
 class Index:

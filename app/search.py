@@ -27,6 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from app.i18n import pick_label
 from app.search_documents import KINDS, match_expression, read_documents
 from ingest.errors import StoreUnavailable
 
@@ -122,11 +123,7 @@ def _execute(config: Mapping[str, Any], sql: str, params: tuple) -> list[tuple]:
 
 
 def _label(labels_json: str, lang: str, iri: str) -> str:
-    labels = json.loads(labels_json)
-    for key in (lang, "en", ""):
-        if labels.get(key):
-            return labels[key]
-    return next(iter(labels.values()), iri.rstrip("/").rsplit("/", 1)[-1])
+    return pick_label(json.loads(labels_json), lang) or iri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _pairs(marked: str) -> list[tuple[str, bool]]:

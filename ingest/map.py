@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SKOS, XSD
 
 from ingest.errors import InputProblems
 from ingest.namespaces import DEFAULT_BASE, SCHEMA, SCKG, WIKIDATA
-from ingest.read import Record, date_precision
+from ingest.read import Record, date_precision, translation_pairs
 from ingest.report import Problem
 from ingest.sdg_labels import ES as SDG_ES
 from ingest.sdg_labels import FR as SDG_FR
@@ -53,7 +53,7 @@ def check_references(tables: dict[str, list[Record]]) -> list[Problem]:
             for rec in records:
                 values = rec.items(col.name) if col.kind in ("slugs", "years", "sdgs") else [rec[col.name]]
                 for v in values:
-                    key = str(int(v)) if col.kind == "sdgs" and v.isdigit() else v
+                    key = str(int(v)) if col.kind in ("sdg", "sdgs") and v.isdigit() else v
                     if v and key not in known[col.ref]:
                         problems.append(Problem(name, rec.line, col.name, "unknown-reference",
                                                 f"'{v}' is not in {col.ref}; add it there first or correct "
@@ -61,11 +61,17 @@ def check_references(tables: dict[str, list[Record]]) -> list[Problem]:
     return problems
 
 
+#: the value of the `translation` column → the kind of text it names (docs/model.md, "Texts in other languages")
+TRANSLATION_KIND = {"source": SCKG.SourceText, "editorial": SCKG.EditorialTranslation}
+LANGUAGE_NAMES = {"es": "Spanish", "fr": "French"}
+
+
 class _Mapper:
     def __init__(self, base: str):
         self.base = base
         self.g = Graph()
         self.origins = Origins()
+        self._noted: set[tuple] = set()
 
     def iri(self, kind: str, slug: str) -> URIRef:
         return URIRef(f"{self.base}{kind}/{slug}")
@@ -85,8 +91,36 @@ class _Mapper:
             self.origins.columns.setdefault((rec.file, p), column)
 
     def text(self, s, p, rec, column, lang="en"):
+        """The English text of ``column`` and, where the file has them, its Spanish and French columns
+        (``{column}_es``, ``{column}_fr``), each tagged with its language; each of these gets a
+        :class:`sckg:TranslatedText` note the first time its column is mapped."""
         if rec[column]:
             self.put(s, p, Literal(rec[column], lang=lang), rec, column)
+        for other in LANGUAGE_NAMES:
+            name = f"{column}_{other}"
+            if rec[name]:
+                self.put(s, p, Literal(rec[name], lang=other), rec, name)
+                self.note(s, p, rec, column, other)
+
+    def note(self, s, p, rec, column, lang) -> None:
+        """The note saying where the ``lang`` text of ``column`` comes from (the row's `translation` pair)."""
+        if (s, column, lang) in self._noted:
+            return
+        self._noted.add((s, column, lang))
+        kinds = dict(translation_pairs(rec["translation"]))
+        kind = TRANSLATION_KIND.get(kinds.get(f"{column}_{lang}", ""))
+        n = URIRef(f"{self.base}translation/{s.rsplit('/', 2)[-2]}-{s.rsplit('/', 1)[-1]}--{column}-{lang}")
+        self.g.add((n, RDF.type, SCKG.TranslatedText))
+        self.origins.rows.setdefault(n, (rec.file, rec.line))
+        self.g.add((n, SCKG.textOf, s))
+        self.g.add((n, SCKG.textProperty, p))
+        self.g.add((n, SCKG.textLanguage, Literal(lang, datatype=XSD.language)))
+        self.g.add((n, RDFS.label, Literal(f"{s.rsplit('/', 1)[-1]}: {column} in {LANGUAGE_NAMES[lang]}", lang="en")))
+        if kind is not None:
+            self.put(n, SCKG.translationKind, kind, rec, "translation")
+        if kind == SCKG.SourceText:
+            for url in rec.items(f"source_url_{lang}"):
+                self.put(n, DCTERMS.source, URIRef(url), rec, f"source_url_{lang}")
 
     def typed(self, s, p, rec, column, datatype):
         if rec[column]:
@@ -231,6 +265,14 @@ def map_study(tables: dict[str, list[Record]], base: str | None = None) -> tuple
         m.put(s, SCKG.axis, m.iri("axis", r["axis"]), r, "axis")
         m.put(s, RDFS.label, label, r, "original_label")
         g.add((m.iri("axis", r["axis"]), SKOS.altLabel, label))
+    for r in rows("edition_sdgs.csv"):
+        n = int(r["sdg"])
+        s = m.node("edition-sdg", f"{r['edition']}-{n}", SCKG.EditionSDG, r)
+        m.put(s, SCKG.edition, m.iri("edition", r["edition"]), r, "edition")
+        m.put(s, SCKG.sdg, URIRef(f"http://metadata.un.org/sdg/{n}"), r, "sdg")
+        m.typed(s, SCKG.shareOfCities, r, "share_of_cities_pct", XSD.decimal)
+        m.text(s, DCTERMS.description, r, "finding")
+        m.put(s, RDFS.label, Literal(f"SDG {n} in the {r['edition']} study", lang="en"))
     _map_events(m, rows)
     return g, m.origins
 

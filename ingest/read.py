@@ -15,11 +15,12 @@ import pycountry
 
 from ingest.errors import InputProblems
 from ingest.report import Problem
-from ingest.spec import Column, FileSpec
+from ingest.spec import TRANSLATION_KINDS, Column, FileSpec
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR = re.compile(r"^[0-9]{4}$")
 INT = re.compile(r"^[0-9]+$")
+DECIMAL = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
@@ -78,8 +79,14 @@ def check_cell(col: Column, value: str) -> list[tuple[str, str]]:
         return [("number-format", f"{n} must be a whole number without spaces or separators; got '{value}'")]
     if k == "date" and date_precision(value) is None:
         return [("date-format", f"{n} must be a date written 2023-05-10, 2021-11 or 2005; got '{value}'")]
+    if k == "decimal" and not DECIMAL.match(value):
+        return [("number-format", (f"{n} must be a number such as 46 or 45.5, without spaces, signs or "
+                                   f"separators; got '{value}'"))]
     if k == "iri" and not IRI.match(value):
         return [("iri-format", f"{n} must be a web address starting with http:// or https://; got '{value}'")]
+    if k == "iris":
+        return [("iri-format", (f"{n}: '{v}' must be a web address starting with http:// or https://; separate "
+                                f"two with ';' and no spaces")) for v in value.split(";") if not IRI.match(v)]
     if k == "iso2" and (not re.match(r"^[A-Z]{2}$", value) or pycountry.countries.get(alpha_2=value) is None):
         return [("country-code", f"{n} '{value}' is not an ISO 3166-1 alpha-2 country code (two capitals, e.g. ES)")]
     if k in ("sdg", "sdgs"):
@@ -93,6 +100,48 @@ def check_cell(col: Column, value: str) -> list[tuple[str, str]]:
     if k == "enum" and value not in col.values:
         return [("allowed-values", f"{n} '{value}' is not allowed; use one of: {', '.join(col.values)}")]
     return []
+
+
+def translation_pairs(value: str) -> list[tuple[str, str]]:
+    """``"title_es:source;summary_fr:editorial"`` → ``[("title_es", "source"), ("summary_fr", "editorial")]``
+    (a pair without ':' has an empty kind)."""
+    return [(c.strip(), k.strip()) for c, _, k in (p.partition(":") for p in value.split(";") if p.strip())]
+
+
+def check_translation(spec: FileSpec, values: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Problems of a row's `translation` cell as (column, rule, message): every pair names a text column of
+    another language of this file and says source or editorial; every filled text of another language has
+    exactly one pair; a text marked source has the source_url of its language."""
+    texts = {c.name: c for c in spec.translated}
+    if not texts:
+        return []
+    out, seen = [], set()
+    for column, kind in translation_pairs(values.get("translation", "")):
+        if column not in texts:
+            what = "is not a text in another language" if column in values else f"is not a column of {spec.name}"
+            out.append(("translation", "translation-column",
+                        f"translation names '{column}', which {what}; name one of: {', '.join(texts)}"))
+            continue
+        if kind not in TRANSLATION_KINDS:
+            out.append(("translation", "translation-kind",
+                        (f"translation: '{column}:{kind}' must say source (paraphrased from a source in that "
+                         f"language) or editorial (translated by the SCKG editors), e.g. {column}:editorial")))
+        if column in seen:
+            out.append(("translation", "translation-twice", f"translation names '{column}' twice"))
+        seen.add(column)
+        if not values.get(column):
+            out.append(("translation", "translation-column",
+                        f"translation names '{column}', but that cell is empty; fill it or remove the pair"))
+        elif kind == "source" and not values.get(f"source_url_{texts[column].lang}"):
+            out.append((f"source_url_{texts[column].lang}", "translation-source",
+                        (f"{column} is marked source, so source_url_{texts[column].lang} must give the page it "
+                         f"was taken from")))
+    for column in texts:
+        if values.get(column) and column not in seen:
+            out.append(("translation", "translation-missing",
+                        (f"{column} is filled, so translation needs a pair '{column}:source' or "
+                         f"'{column}:editorial'")))
+    return out
 
 
 def _decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -139,11 +188,11 @@ def parse_csv(name: str, data: bytes, spec: FileSpec) -> tuple[list[Record], lis
         header = [h.strip() for h in next(reader)]
     except csv.Error as e:
         return [], [Problem(name, 1, None, "csv-syntax", f"the header row cannot be read: {e}")]
-    for col in spec.names:
+    for col in spec.header_columns:
         if col not in header:
             problems.append(Problem(name, 1, col, "missing-column",
                                     f"the header lacks the column '{col}'; {name} needs the columns: "
-                                    f"{', '.join(spec.names)}"))
+                                    f"{', '.join(spec.header_columns)}"))
     for i, col in enumerate(header):
         if col not in spec.names:
             problems.append(Problem(name, 1, col or f"column {i + 1}", "unknown-column",
@@ -179,13 +228,15 @@ def parse_csv(name: str, data: bytes, spec: FileSpec) -> tuple[list[Record], lis
             continue
         values = {h: c.strip() for h, c in zip(header, cells)}
         for col in spec.columns:
-            v = values[col.name]
+            v = values.get(col.name, "")
             if not v:
                 if col.required:
                     problems.append(Problem(name, line, col.name, "required",
                                             f"{col.name} is required and is empty"))
                 continue
             problems.extend(Problem(name, line, col.name, rule, msg) for rule, msg in check_cell(col, v))
+        problems.extend(Problem(name, line, column, rule, msg)
+                        for column, rule, msg in check_translation(spec, values))
         if spec.key:
             key = tuple(values[k] for k in spec.key)
             if key in seen:

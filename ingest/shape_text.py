@@ -86,6 +86,8 @@ def describe(g: Graph, shape) -> str:
             parts.append(("either " if key == "or" else "") + f" {key} ".join(f"({m})" for m in members))
         elif key == "not":
             parts.append(f"not ({_member(g, o)})")
+    if g.value(shape, SH.uniqueLang) == Literal(True):
+        parts.append("at most one value per language")
     qualified = g.value(shape, SH.qualifiedValueShape)
     for key, word in (("qualifiedMinCount", "at least"), ("qualifiedMaxCount", "at most")):
         n = g.value(shape, SH[key])

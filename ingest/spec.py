@@ -18,6 +18,11 @@ class Column:
     ref: str | None = None
     values: tuple[str, ...] = ()
     help: str = ""
+    #: for a text in another language: the language (``es``, ``fr``) and the English column it renders
+    lang: str | None = None
+    of: str | None = None
+    #: the header may leave the column out (the language columns: a file written in English only stays valid)
+    optional: bool = False
 
 
 #: what each kind of cell holds, in words a data-entry person understands (used in messages and docs)
@@ -26,15 +31,23 @@ KINDS = {
     "slugs": "identifiers separated by ';' without spaces, e.g. uclg;un-habitat",
     "text": "free text",
     "int": "a whole number without separators, e.g. 9209944",
+    "decimal": "a number with an optional decimal point, e.g. 46 or 45.5",
     "year": "a four-digit year, e.g. 2023",
     "years": "four-digit years separated by ';', e.g. 2012;2021",
     "date": "an ISO 8601 date: 2023-05-10, 2021-11 or 2005",
     "iri": "a web address starting with http:// or https://",
+    "iris": "one or two web addresses starting with http:// or https://, separated by ';'",
+    "translation": "pairs column:source or column:editorial separated by ';', one for every filled text in "
+                   "another language, e.g. title_es:source;summary_fr:editorial",
     "iso2": "an ISO 3166-1 alpha-2 country code in capitals, e.g. ES",
     "sdg": "an SDG number from 1 to 17",
     "sdgs": "SDG numbers from 1 to 17 separated by ';', e.g. 9;11",
     "enum": "one of a fixed list of values",
 }
+
+
+#: the values of a `translation` column: where a text in another language comes from
+TRANSLATION_KINDS = ("source", "editorial")
 
 
 @dataclass(frozen=True)
@@ -53,8 +66,18 @@ class FileSpec:
         return [c.name for c in self.columns]
 
     @property
+    def header_columns(self) -> list[str]:
+        """The columns every header must have."""
+        return [c.name for c in self.columns if not c.optional]
+
+    @property
     def required_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
+
+    @property
+    def translated(self) -> list[Column]:
+        """The columns holding a text in another language (``title_es``, ``summary_fr`` …)."""
+        return [c for c in self.columns if c.lang]
 
     def column(self, name: str) -> Column:
         for c in self.columns:

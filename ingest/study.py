@@ -24,6 +24,22 @@ LANGUAGES = ("en", "es", "fr")
 EVENT_RELATIONS = ("presented", "case-study", "study-visit", "co-organiser")
 
 SOURCE = C("source_url", "iri", required=True, help="the web page the row was taken from")
+#: the languages a text may have besides English, and their names in help texts
+OTHER_LANGUAGES = {"es": "Spanish", "fr": "French"}
+
+
+def translations(*columns: str) -> tuple[C, ...]:
+    """The Spanish and French columns of some English text columns, their sources and the `translation` column."""
+    texts = tuple(C(f"{col}_{lang}", lang=lang, of=col, optional=True, help=f"the {col} in {name}")
+                  for col in columns for lang, name in OTHER_LANGUAGES.items())
+    sources = tuple(C(f"source_url_{lang}", "iris", optional=True,
+                      help=f"the {name} source of the texts marked source")
+                    for lang, name in OTHER_LANGUAGES.items())
+    kind = C("translation", "translation", optional=True,
+             help="where each text in another language comes from: source (paraphrased from a source in that "
+                  "language) or editorial (translated by the SCKG editors)")
+    return texts + sources + (kind,)
+
 
 SPECS: dict[str, FileSpec] = {s.name: s for s in (
     FileSpec("editions.csv", (
@@ -33,6 +49,7 @@ SPECS: dict[str, FileSpec] = {s.name: s for s in (
         C("number_of_cities", "int", help="participating cities as stated by the community"),
         C("number_of_countries", "int", help="participating countries as stated by the community"),
         SOURCE,
+        *translations("title", "theme"),
     ), key=("year",), description="one row per study edition"),
     FileSpec("cities.csv", (
         C("city_id", "slug", required=True, help="identifier of the city, e.g. bilbao"),
@@ -66,12 +83,15 @@ SPECS: dict[str, FileSpec] = {s.name: s for s in (
         C("partners", "slugs", ref="organisations.csv", help="partner organisations"),
         C("website", "iri", help="the practice's own web site"),
         SOURCE,
+        *translations("title", "summary"),
     ), key=("practice_id",), description="good practices documented by the study or the community"),
     FileSpec("barriers.csv", (
         C("id", "slug", required=True), C("label", required=True), C("definition"), SOURCE,
+        *translations("label", "definition"),
     ), key=("id",), description="obstacles the studies name"),
     FileSpec("enablers.csv", (
         C("id", "slug", required=True), C("label", required=True), C("definition"), SOURCE,
+        *translations("label", "definition"),
     ), key=("id",), description="facilitating factors the studies name"),
     FileSpec("city_barriers.csv", (
         C("city_id", "slug", required=True, ref="cities.csv"),
@@ -137,6 +157,7 @@ SPECS: dict[str, FileSpec] = {s.name: s for s in (
         C("editions", "years", ref="editions.csv"),
         C("description"),
         SOURCE,
+        *translations("description"),
     ), key=("event_id",), description="learning meetings, workshops, summits"),
     FileSpec("event_practices.csv", (
         C("event_id", "slug", required=True, ref="events.csv"),
@@ -150,6 +171,13 @@ SPECS: dict[str, FileSpec] = {s.name: s for s in (
         C("role", help="participant, presenter, panellist, host…"),
         SOURCE,
     ), key=("event_id", "city_id"), description="cities taking part in events"),
+    FileSpec("edition_sdgs.csv", (
+        C("edition", "year", required=True, ref="editions.csv"),
+        C("sdg", "sdg", required=True, ref="sdgs.csv"),
+        C("share_of_cities_pct", "decimal", help="percentage of participating cities, as reported"),
+        C("finding", help="what the edition reports about the goal, in your own words"),
+        SOURCE,
+    ), key=("edition", "sdg"), optional=True, description="SDGs an edition reports at edition level"),
 )}
 
 #: the column of each file holding the id other files cite (referenced files only)

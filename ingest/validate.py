@@ -111,7 +111,7 @@ def validate(data: Graph, shapes: Graph, origins=None, ontology: Graph | None = 
 # compiler covers the SHACL Core constraints the shapes use: targets by sh:targetClass (with subclasses),
 # property shapes with an IRI sh:path, sh:minCount, sh:maxCount, sh:class, sh:datatype, sh:nodeKind,
 # sh:pattern (+ sh:flags), sh:in, sh:languageIn, sh:hasValue, sh:min/maxInclusive, sh:min/maxExclusive,
-# sh:not, sh:or, sh:and, sh:qualifiedValueShape with sh:qualifiedMin/MaxCount, sh:deactivated. A constraint
+# sh:not, sh:or, sh:and, sh:qualifiedValueShape with sh:qualifiedMin/MaxCount, sh:uniqueLang, sh:deactivated. A constraint
 # or target outside this list is named in the report's notes as not checked, never silently passed.
 
 _SUBCLASS = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
@@ -125,7 +125,7 @@ _COMPARE = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "ma
 #: shape properties that are not value constraints (annotations, or handled per property shape)
 _NOT_VALUE = {"name", "description", "message", "severity", "path", "property", "targetClass", "minCount",
               "maxCount", "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "flags", "order",
-              "group", "deactivated", "qualifiedValueShapesDisjoint", "hasValue"}
+              "group", "deactivated", "qualifiedValueShapesDisjoint", "hasValue", "uniqueLang"}
 
 
 class Unsupported(Exception):
@@ -228,6 +228,10 @@ def _shape_queries(shapes: Graph, node, prop, subclasses=None) -> list[tuple[str
         else:
             out.append((f"SELECT ?focus WHERE {{ {focus} OPTIONAL {{ ?focus {p} ?x{keep} }} }} GROUP BY ?focus "
                         f"HAVING (COUNT(DISTINCT ?x) {op} {int(n)})", False))
+    if shapes.value(prop, SH.uniqueLang) == TRUE:
+        twice = (f"SELECT DISTINCT ?focus WHERE {{ {focus} ?focus {p} ?x , ?y FILTER(isLiteral(?x) && isLiteral(?y) "
+                 f"&& lang(?x) != \"\" && LCASE(lang(?x)) = LCASE(lang(?y)) && !sameTerm(?x, ?y)) }}")
+        out.append((twice, False))
     for value in shapes.objects(prop, SH.hasValue):
         out.append((f"SELECT DISTINCT ?focus WHERE {{ {focus} FILTER NOT EXISTS {{ ?focus {p} {value.n3()} }} }}",
                     False))

@@ -34,7 +34,7 @@ def study_sample(path):
     n = sum(1 for _ in store.quads_for_pattern(None, None, None, g))
     title = [q.object.value for q in store.quads_for_pattern(
         ox.NamedNode("https://w3id.org/sckg/id/practice/bilbao-data-government"),
-        ox.NamedNode("http://purl.org/dc/terms/title"), None, g)]
+        ox.NamedNode("http://purl.org/dc/terms/title"), None, g) if q.object.language == "en"]
     del store
     return n, title
 

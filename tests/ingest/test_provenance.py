@@ -44,4 +44,7 @@ def test_store_catalogue_describes_every_loaded_graph(store):
     titles = {str(meta.value(d, DCTERMS.title)) for d in meta.objects(study, PROV.wasDerivedFrom)}
     assert titles == {p.name for p in STUDY.glob("*.csv")}
     urls = {r["source_url"] for p in STUDY.glob("*.csv") for r in csv_rows(p.name)}
+    # and the Spanish and French sources of the texts marked `source` (one or two URLs per cell)
+    urls |= {u for p in STUDY.glob("*.csv") for r in csv_rows(p.name) for col in ("source_url_es", "source_url_fr")
+             for u in (r.get(col) or "").split(";") if u}
     assert {str(o) for o in meta.objects(study, DCTERMS.source)} == urls

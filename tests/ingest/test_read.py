@@ -83,7 +83,7 @@ def test_a_year_with_letters_is_refused_in_words():
 
 
 def test_header_problems_name_the_column_and_the_expected_ones():
-    text = header().replace("city_id,", "").replace("source_url", "source_url,colour")
+    text = header().replace("city_id,", "").replace(",source_url,", ",source_url,colour,")
     found = problems_of(text)
     assert {(p.line, p.column, p.rule) for p in found} == {(1, "city_id", "missing-column"),
                                                            (1, "colour", "unknown-column")}

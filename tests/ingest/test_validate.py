@@ -35,7 +35,8 @@ def tables():
 
 def test_results_are_located_at_file_row_column(tables):
     practices = tables["practices.csv"]
-    blanked = dataclasses.replace(practices[3], values={**practices[3].values, "summary": ""})
+    blanked = dataclasses.replace(practices[3], values={**practices[3].values, "summary": "", "summary_es": "",
+                                                        "summary_fr": ""})
     graph, origins = map_study({**tables, "practices.csv": practices[:3] + [blanked] + practices[4:]})
     report = validate(graph, Graph().parse(data=SHAPES, format="turtle"), origins)
     (violation,) = report.violations
