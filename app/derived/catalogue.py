@@ -41,7 +41,7 @@ def refresh(store, config: Mapping[str, Any]) -> dict:
     meta = ox.NamedNode(GRAPHS["meta"])
     recorded = _recorded(store)
     graphs = [g for g in store.graphs() if g != GRAPHS["meta"]]
-    now = ox.Literal(dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+    now = ox.Literal(dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
                      datatype=ox.NamedNode(XSD + "dateTime"))
     parts, changed = [], 0
     for name in graphs:

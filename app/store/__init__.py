@@ -22,8 +22,22 @@ from app.store.embedded import OxigraphStore
 from app.store.formats import RDF_FORMATS, RESULT_FORMATS, rdf_format
 from ingest.terms import to_ox, to_rdflib
 
-__all__ = ["Store", "OxigraphStore", "open_store", "get_store", "query_kind", "RdfData", "QueryResult", "Row",
-           "RDF_FORMATS", "RESULT_FORMATS", "rdf_format", "triples_of", "to_ox", "to_rdflib"]
+__all__ = [
+    "RDF_FORMATS",
+    "RESULT_FORMATS",
+    "OxigraphStore",
+    "QueryResult",
+    "RdfData",
+    "Row",
+    "Store",
+    "get_store",
+    "open_store",
+    "query_kind",
+    "rdf_format",
+    "to_ox",
+    "to_rdflib",
+    "triples_of",
+]
 
 
 @runtime_checkable

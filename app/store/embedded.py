@@ -27,11 +27,23 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from app.sparql_text import bind_values
-from app.store.data import QueryResult, RdfData, has_blank_node, ntriples_lines, triples_of
+from app.store.data import (
+    QueryResult,
+    RdfData,
+    has_blank_node,
+    ntriples_lines,
+    triples_of,
+)
 from app.store.formats import RESULT_FORMATS, rdf_format
 from app.store.replica import Op, Replica, replayable
-from ingest.errors import (InputError, QuerySyntaxError, StoreError, StoreFull, StoreReadOnly,
-                           WriteRefused)
+from ingest.errors import (
+    InputError,
+    QuerySyntaxError,
+    StoreError,
+    StoreFull,
+    StoreReadOnly,
+    WriteRefused,
+)
 from ingest.terms import to_rdflib
 
 log = logging.getLogger("sckg.store")

@@ -28,7 +28,11 @@ import requests
 from rdflib import BNode
 from rdflib.term import Node
 from SPARQLWrapper import POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
+from SPARQLWrapper.SPARQLExceptions import (
+    QueryBadFormed,
+    SPARQLWrapperException,
+    Unauthorized,
+)
 from tqdm import tqdm
 
 from app.results import decoded, results_json
@@ -113,7 +117,7 @@ class RemoteStore:
 
     def read_view(self) -> None:
         """None: the SPARQL server answers every query; there is no engine in this process."""
-        return None
+        return
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url!r})"
