@@ -98,7 +98,7 @@ def describe(iri: URIRef, lang: str) -> dict:
             incoming.setdefault(str(r["p"]), []).append(_value(r["x"], names))
     literal_of = {p: [o for o in (r["o"] for r in out_rows if str(r["p"]) == p) if isinstance(o, Literal)]
                   for p in facts}
-    texts = _texts(store, iri, literal_of, lang)
+    texts = _texts(get_store(), iri, literal_of, lang)
     title = texts.get("title") or Text(names.get(str(iri)) or fallback_label(str(iri)))
     data = {
         "iri": str(iri), "label": title.text, "title": title, "kind": kind.name if kind else None, "types": types,
