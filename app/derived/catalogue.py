@@ -10,14 +10,22 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ingest.load import record_text
-from ingest.namespaces import GRAPHS
+from ingest.namespaces import GRAPH_BASE, GRAPHS
 
 VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
 MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DATASET = ox.NamedNode("http://www.w3.org/ns/dcat#Dataset")
 TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+DESCRIPTION = ox.NamedNode("http://purl.org/dc/terms/description")
 XSD = "http://www.w3.org/2001/XMLSchema#"
+#: the title and description of the graphs SCKG derives itself, for their records
+DERIVED = {
+    GRAPHS["inferred"]: ("Inferred facts", "Facts SCKG derives from the other graphs with the ontology's rules: "
+                         "the country and region of each practice, inverse links, broader concepts."),
+    GRAPH_BASE + "inferred/related": ("Related practices", "For each good practice, the practices most "
+                                      "related to it, with a score and the features they share."),
+}
 
 
 def _recorded(store) -> dict[str, int | None]:
@@ -55,7 +63,10 @@ def refresh(store, config: Mapping[str, Any]) -> dict:
         facts = [f"{g} {VOID_TRIPLES} {ox.Literal(str(n), datatype=ox.NamedNode(XSD + 'integer'))} .",
                  f"{g} {MODIFIED} {now} ."]
         if name not in recorded:
-            facts += [f"{g} {TYPE} {DATASET} .", f"{g} {TITLE} {ox.Literal('Graph ' + name, language='en')} ."]
+            title, description = DERIVED.get(name, (f"Graph {name}", f"The named graph {name}, written through "
+                                                                     "the SPARQL Update or Graph Store endpoint."))
+            facts += [f"{g} {TYPE} {DATASET} .", f"{g} {TITLE} {ox.Literal(title, language='en')} .",
+                      f"{g} {DESCRIPTION} {ox.Literal(description, language='en')} ."]
         parts.append(f"INSERT DATA {{ GRAPH {meta} {{ {' '.join(facts)} }} }}")
     gone = [name for name, n in recorded.items() if n is not None and name not in graphs and name != GRAPHS["meta"]]
     if gone:

@@ -34,9 +34,11 @@ def test_catalog_has_no_dcat_ap_violation(results):
 
 
 def test_catalog_warnings_are_only_the_coverage_the_ontology_and_vocabularies_lack(results):
-    """The recommended shapes warn only that the ontology and the vocabularies have no spatial or temporal
-    coverage: they describe terms, not places or times, and any coverage given them would be made up."""
-    expected = sorted((GRAPHS[g], str(DCTERMS[p])) for g in ("ontology", "vocab") for p in ("spatial", "temporal"))
+    """The recommended shapes warn only that the ontology, the vocabularies and the derived graphs have no
+    spatial or temporal coverage: they hold terms and links, not places or times, and any coverage given them
+    would be made up."""
+    lacking = [GRAPHS[g] for g in ("ontology", "vocab", "inferred")] + [GRAPHS["inferred"] + "/related"]
+    expected = sorted((g, str(DCTERMS[p])) for g in lacking for p in ("spatial", "temporal"))
     warnings = results[SH.Warning]
     assert sorted((focus, path) for focus, path, _ in warnings) == expected, lines(warnings)
 
