@@ -160,7 +160,7 @@ def table(results: list[dict]) -> str:
                      f"{c['rows_per_s'] / c['anchor_rows_per_s']:.4f}x"))
         for name, d in r["derive"].items():
             rows.append((s, f"derive {name}", f"{d.get('seconds', 0):.2f} s", "-", "-"))
-        rows.append((s, "open embedded store (build replica)", f"{r['open_s']:.2f} s", "-", "-"))
+        rows.append((s, "open embedded store (until the in-memory copy is in place)", f"{r['open_s']:.2f} s", "-", "-"))
         q = r["queries"]
         for label in q["engines"]:
             summ = q["summary"].get(label)

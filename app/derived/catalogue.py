@@ -40,9 +40,9 @@ def _recorded(store) -> dict[str, int | None]:
 
 
 def refresh(store, config: Mapping[str, Any]) -> dict:
-    """Bring every record's ``void:triples`` and ``dct:modified`` in line with its graph; give a graph that has
-    no record a short one; take away the record of a graph that is gone. One write, only when something
-    differs.
+    """Bring every record's ``void:triples`` and ``dct:modified`` in line with its graph; give a graph of SCKG's
+    (under ``…/graph/``) that has no record a short one; take away the record of a graph that is gone. One
+    write, only when something differs.
 
     :raises StoreError: the store failed.
     """
@@ -53,6 +53,8 @@ def refresh(store, config: Mapping[str, Any]) -> dict:
                      datatype=ox.NamedNode(XSD + "dateTime"))
     parts, changed = [], 0
     for name in graphs:
+        if name not in recorded and not name.startswith(GRAPH_BASE):
+            continue  # a graph of the server's own, outside SCKG's graphs (a remote store's)
         n = store.count(name)
         if recorded.get(name, -1) == n:
             continue

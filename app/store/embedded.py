@@ -50,6 +50,8 @@ log = logging.getLogger("sckg.store")
 
 #: files that a write killed half-way can leave in the store's folder (the engine's bulk loader's)
 LEFTOVERS = ("bulk-*.sst", "*.sst.tmp")
+#: the folder, inside the store's, where the in-memory copy is taken from a checkpoint of the engine
+COPY_SCRATCH = "sckg-copy"
 #: graphs of the layout that earlier versions of SCKG wrote, which this one does not read
 OLD_LAYOUT = ox.NamedNode("urn:sckg:store:catalog")
 
@@ -99,8 +101,9 @@ class OxigraphStore:
         if next(iter(self._engine.quads_for_pattern(None, None, None, OLD_LAYOUT)), None) is not None:
             raise StoreError("this store folder was written by an earlier version of SCKG; load the data into "
                              "a new folder with `sckg load` (SCKG_STORE names it)")
-        if replica:
-            self._replica = Replica(self._engine, lambda: self.generation, self._write_lock)
+        if replica and not self.read_only:  # a copy is taken from a checkpoint written in the folder
+            self._replica = Replica(self._engine, lambda: self.generation, self._write_lock,
+                                    self.path / COPY_SCRATCH)
 
     def _open(self, read_only: bool) -> ox.Store:
         assert self.path is not None

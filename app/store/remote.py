@@ -50,8 +50,10 @@ RESULT_TYPES = {
     "tsv": "text/tab-separated-values",
 }
 TRANSIENT_STATUS = {502, 503, 504}
-#: triples per uploaded chunk (one INSERT DATA or one Graph Store POST)
-CHUNK = 20_000
+#: triples per uploaded chunk (one INSERT DATA or one Graph Store POST), and its size in N-Triples at most
+#: (Virtuoso's SPARQL compiler runs out of memory on an INSERT DATA of about 5 000 lines)
+CHUNK = 2_000
+CHUNK_BYTES = 500_000
 #: graphs being uploaded before they replace their target; graphs() leaves them out
 STAGING_PREFIX = "urn:sckg:staging:"
 
@@ -319,7 +321,7 @@ class RemoteStore:
                     yield t
         stream = plain()
         with tqdm(desc=label, unit=" triples", disable=None if self.progress else True, leave=False) as bar:
-            while chunk := list(itertools.islice(stream, self.chunk)):
+            for chunk in _chunks(stream, self.chunk, CHUNK_BYTES):
                 self._send_chunk(graph, chunk)
                 sent += len(chunk)
                 bar.update(len(chunk))
@@ -430,6 +432,20 @@ def _message(body) -> str:
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
     return " ".join(str(body or "").split())[:500]
+
+
+def _chunks(triples, most: int, most_bytes: int):
+    """Lists of at most ``most`` triples whose N-Triples take about ``most_bytes`` at most."""
+    chunk: list[ox.Triple] = []
+    size = 0
+    for t in triples:
+        chunk.append(t)
+        size += len(str(t))
+        if len(chunk) >= most or size >= most_bytes:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def _has_bnode(t: ox.Triple) -> bool:
