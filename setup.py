@@ -5,7 +5,7 @@ editing a list. Everything else about the package is in pyproject.toml.
 """
 from pathlib import Path
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 ROOT = Path(__file__).parent
 RESOURCES = ("ontology", "queries", "data")
@@ -41,6 +41,9 @@ def copy_vendor_files():
 copy_vendor_files()
 packages, package_dir = resource_packages()
 setup(
-    packages=find_packages(include=["app", "app.*", "ingest", "ingest.*"]) + packages,
+    # the app's templates, static files and translations are folders of data inside it: listed as packages
+    # (namespace packages, without __init__.py) so that their files are shipped by the patterns in pyproject.toml
+    packages=find_namespace_packages(include=["app", "app.*", "ingest", "ingest.*"], exclude=["*.__pycache__"])
+    + packages,
     package_dir=package_dir,
 )
