@@ -322,29 +322,41 @@ class OxigraphStore:
         :raises InputError: the data does not parse. :raises QuerySyntaxError: ``then`` does not parse.
         :raises WriteRefused, StoreFull, StoreReadOnly, StoreError: as :meth:`_commit`.
         """
-        with self._write_lock:
-            view = self.read_view()
-            if len(graphs) == 1 and not then:
-                (name, data), = graphs.items()
-                target = ox.NamedNode(name)
-                if (isinstance(data, Path) or isinstance(data, tuple) and not rdf_format(data[1]).supports_datasets) \
-                        and _is_empty(view, target):
-                    source, fmt = (data.read_bytes(), "ntriples") if isinstance(data, Path) else data
-                    label = data.name if isinstance(data, Path) else f"{fmt} data"
-
-                    def load(s: ox.Store) -> None:
-                        try:
-                            s.load(input=source, format=rdf_format(fmt), to_graph=target)
-                        except SyntaxError as e:
-                            raise InputError(label, None, str(e)) from None
-                    self._commit(load)
+        for attempt in range(3):  # the difference is worked out outside the write lock, then checked
+            generation = self.generation
+            op, replay = self._replacement(self.read_view(), graphs, then)
+            with self._write_lock:
+                if self.generation == generation or attempt == 2:
+                    if self.generation != generation:  # writes keep coming: work it out under the lock
+                        op, replay = self._replacement(self.read_view(), graphs, then)
+                    if op is not None:
+                        self._commit(op, replay)
                     return
-            parts = [self._difference(view, ox.NamedNode(name), data) for name, data in graphs.items()]
-            if then:
-                parts.append(then)
-            text = " ;\n".join(p for p in parts if p)
-            if text:
-                self._commit(lambda s: s.update(text), replayable(then) if then else True)
+
+    def _replacement(self, view: ox.Store, graphs: Mapping[str, RdfData], then: str) -> tuple[Op | None, bool]:
+        """The write that :meth:`replace_graphs` applies, for the store as ``view`` holds it (None: nothing to
+        do), and whether it can be replayed on the in-memory copy."""
+        if len(graphs) == 1 and not then:
+            (name, data), = graphs.items()
+            target = ox.NamedNode(name)
+            serialized = isinstance(data, Path) or isinstance(data, tuple) and not rdf_format(data[1]).supports_datasets
+            if serialized and _is_empty(view, target):
+                source, fmt = (data.read_bytes(), "ntriples") if isinstance(data, Path) else data
+                label = data.name if isinstance(data, Path) else f"{fmt} data"
+
+                def load(s: ox.Store) -> None:
+                    try:
+                        s.load(input=source, format=rdf_format(fmt), to_graph=target)
+                    except SyntaxError as e:
+                        raise InputError(label, None, str(e)) from None
+                return load, True
+        parts = [self._difference(view, ox.NamedNode(name), data) for name, data in graphs.items()]
+        if then:
+            parts.append(then)
+        text = " ;\n".join(p for p in parts if p)
+        if not text:
+            return None, True
+        return (lambda s: s.update(text)), replayable(then) if then else True
 
     @staticmethod
     def _difference(view: ox.Store, graph: ox.NamedNode, data: RdfData) -> str:
