@@ -39,6 +39,8 @@ SETTINGS = [
     Setting("HOST", "127.0.0.1", "address sckg serve binds"),
     Setting("PORT", 8080, "port sckg serve listens on"),
     Setting("THREADS", 8, "request threads of sckg serve"),
+    Setting("DERIVED_DELAY_S", 1.0, "seconds without a write before derived data is refreshed (at most ten "
+            "times that after the first write of a burst)"),
     Setting("DUMPS_DIR", "./var/dumps", "where /dumps/ files are written"),
     Setting("INDEX_PATH", "./var/search.sqlite", "the full-text index (SQLite FTS5) next to the embedded store"),
     Setting("SPARQL_TIMEOUT_S", 120.0, "remote store: seconds to wait for an answer from the SPARQL server"),

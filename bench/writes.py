@@ -46,7 +46,8 @@ def main() -> None:
         times = []
         for i in range(args.inserts):
             t0 = time.perf_counter()
-            store.update(f'INSERT DATA {{ GRAPH <https://e.org/w> {{ <https://e.org/s/{i}> <https://e.org/p> "{i}" }} }}')
+            text = f'INSERT DATA {{ GRAPH <https://e.org/w> {{ <https://e.org/s/{i}> <https://e.org/p> "{i}" }} }}'
+            store.update(text)
             times.append(time.perf_counter() - t0)
         p50, total = statistics.median(times), sum(times)
         put, bulk = [], []

@@ -24,6 +24,7 @@ def base_config(tmp: Path, **extra) -> dict:
         "TOKENS": str(tmp / "tokens.json"),
         "DUMPS_DIR": str(tmp / "dumps"),
         "INDEX_PATH": str(tmp / "search.sqlite"),
+        "DERIVED_DELAY_S": 0.0,
         **extra,
     }
 

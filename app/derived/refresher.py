@@ -1,15 +1,17 @@
 """The one refresher of derived data: after writes, off the request thread, bursts coalesced.
 
 A write's request calls :meth:`Refresher.request` and answers at once; one background thread then runs the
-derived steps (:data:`app.derived.steps.STEPS`) over the store as it is by then. Requests that arrive during a
-run make one more run after it, however many they are. Its state — fresh, refreshing or failed (with why) —
-is what ``/status`` shows.
+derived steps (:data:`app.derived.steps.STEPS`) over the store as it is by then. It starts once no write
+has come for ``DERIVED_DELAY_S`` seconds (at most ``10 ×`` that after the first), so a burst of writes costs
+one run; requests that arrive during a run make one more run after it, however many they are. Its state
+(fresh, refreshing, or failed with why) is what ``/status`` shows.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,7 +35,9 @@ class Refresher:
         self.runs = 0
         self.finished_at: str | None = None
         self.last: dict[str, Any] = {}
+        self.delay = float(config.get("DERIVED_DELAY_S", 1.0) or 0.0)
         self._lock = threading.Lock()
+        self._asked = self._first = 0.0  # when the last and the first pending request came
         self._pending = False
         self._running = False
         self._idle = threading.Condition(self._lock)
@@ -42,6 +46,10 @@ class Refresher:
     def request(self) -> None:
         """Ask for a refresh of everything derived; returns at once."""
         with self._lock:
+            now = time.monotonic()
+            if not self._pending:
+                self._first = now
+            self._asked = now
             self._pending = True
             self.state = "refreshing"
             if self._thread is None or not self._thread.is_alive():
@@ -58,8 +66,19 @@ class Refresher:
             return {"state": self.state, "error": self.error, "runs": self.runs, "finished_at": self.finished_at,
                     "steps": {name: info.get("seconds") for name, info in self.last.items()}}
 
+    def _quiet(self) -> None:
+        """Wait until writes have paused for ``delay`` seconds, or ``10 × delay`` passed since the first."""
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                left = min(self._asked + self.delay, self._first + 10 * self.delay) - now
+            if left <= 0:
+                return
+            time.sleep(left)
+
     def _run(self) -> None:
         while True:
+            self._quiet()
             with self._lock:
                 if not self._pending:
                     self._running = False
@@ -70,8 +89,8 @@ class Refresher:
                 result = steps.refresh(self.store, self.config)
                 error = None
             except Exception as e:  # logged once here; the state says it until a run succeeds
-                log.exception("refreshing derived data failed")
                 result, error = {}, f"{type(e).__name__}: {getattr(e, 'message', None) or e}"
+                log.error("refreshing derived data failed: %s", error)
             with self._lock:
                 self.runs += 1
                 self.finished_at = _now()
