@@ -193,8 +193,9 @@ def _child_main(conn, store: ox.Store | None, path: str | None, custom_functions
 
 
 class _Worker:
-    def __init__(self, pid: int, conn, generation: int):
+    def __init__(self, pid: int, conn, generation: int, on_copy: bool):
         self.pid, self.conn, self.generation = pid, conn, generation
+        self.on_copy = on_copy  # forked over the in-memory copy (else it reads the engine's files)
         self.reaped = False
 
     def kill(self, grace: float = 0.0) -> int | None:
@@ -265,7 +266,7 @@ class Executor:
                     os._exit(code)
         child.close()
         self.forks += 1
-        w = _Worker(pid, parent, generation)
+        w = _Worker(pid, parent, generation, view is not None)
         self._live.add(w)
         return w
 
@@ -277,11 +278,13 @@ class Executor:
 
     def _take(self, deadline: float) -> _Worker:
         """An idle worker that holds the store's current state, or a new one; a worker holding an older state
-        never answers (it is replaced)."""
+        never answers (it is replaced), and one reading the engine's files is replaced once the faster
+        in-memory copy is in place."""
         with self._cond:
             while True:
                 gen = self.store.generation
-                for w in [w for w in self._idle if w.generation != gen]:
+                copy = self.store.state()["in_memory_copy"] == "exact"
+                for w in [w for w in self._idle if w.generation != gen or (copy and not w.on_copy)]:
                     self._retire(w)
                 if self._idle:
                     return self._idle.pop()
@@ -311,12 +314,13 @@ class Executor:
         """Fork the workers now rather than on the first query; with ``prime``, each first runs one scan of
         all quads (within the timeout) so it takes its private copies of the pages that reading writes to
         (engine reference counts) now, not during a client's first queries (which would run up to 2x slower).
+        Workers that read the engine's files (no in-memory copy yet) are not primed: they share no pages.
         Queries arriving meanwhile wait for a worker as usual."""
         with self._cond:
             fresh = []
             while len(self._live) < self.size:
                 fresh.append(self._fork())
-        if prime:
+        if prime and all(w.on_copy for w in fresh):
             for w in fresh:
                 w.conn.send_bytes(pickle.dumps(PRIME_JOB, protocol=pickle.HIGHEST_PROTOCOL))
             deadline = time.monotonic() + self.timeout

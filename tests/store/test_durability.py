@@ -318,3 +318,29 @@ def test_start_up_brings_derived_data_and_dumps_up_to_date(tmp_path):
     finally:
         again.extensions["sckg.executor"].close()
         again.extensions["sckg.store"].close()
+
+
+def test_workers_that_read_the_engine_give_way_to_the_copy_once_it_is_in_place(tmp_path, monkeypatch):
+    """Right after a reopen, queries are answered from the engine's files; once the in-memory copy is in place,
+    the workers that read the files are replaced by workers over the copy."""
+    from app.executor import Executor, Job
+    from app.store.replica import Replica
+    s = OxigraphStore(tmp_path / "store")
+    s.replace_graph("https://e.org/g", (b'<https://e.org/a> <https://e.org/p> "x" .\n', "ntriples"))
+    s.close()
+    gate, build = threading.Event(), Replica._rebuild
+    monkeypatch.setattr(Replica, "_rebuild", lambda self: gate.wait(30) and build(self))
+    again = OxigraphStore(tmp_path / "store")
+    executor = Executor(again, size=1, timeout=20)
+    try:
+        assert again.state()["in_memory_copy"] == "rebuilding"
+        assert b'"x"' in executor.run(Job("SELECT ?o WHERE { ?s ?p ?o }")).body
+        assert [w.on_copy for w in executor._live] == [False]
+        gate.set()
+        assert again.wait_for_copy(30)
+        assert b'"x"' in executor.run(Job("SELECT ?o WHERE { ?s ?p ?o } LIMIT 1")).body
+        assert [w.on_copy for w in executor._live] == [True]
+    finally:
+        gate.set()
+        executor.close()
+        again.close()
