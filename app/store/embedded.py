@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import shutil
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -52,7 +53,7 @@ log = logging.getLogger("sckg.store")
 LEFTOVERS = ("bulk-*.sst", "*.sst.tmp")
 #: the folder, inside the store's, where the in-memory copy is taken from a checkpoint of the engine
 COPY_SCRATCH = "sckg-copy"
-#: graphs of the layout that earlier versions of SCKG wrote, which this one does not read
+#: the catalogue of the layout that earlier versions of SCKG wrote (converted when the store opens)
 OLD_LAYOUT = ox.NamedNode("urn:sckg:store:catalog")
 
 
@@ -99,19 +100,47 @@ class OxigraphStore:
             return
         self._engine = self._open(read_only)
         if next(iter(self._engine.quads_for_pattern(None, None, None, OLD_LAYOUT)), None) is not None:
-            raise StoreError("this store folder was written by an earlier version of SCKG; load the data into "
-                             "a new folder with `sckg load` (SCKG_STORE names it)")
+            self._migrate()
         if replica and not self.read_only:  # a copy is taken from a checkpoint written in the folder
             self._replica = Replica(self._engine, lambda: self.generation, self._write_lock,
                                     self.path / COPY_SCRATCH)
+
+    def _migrate(self) -> None:
+        """Turn the layout earlier versions of SCKG wrote (each graph's current version in a graph or a file
+        behind a pointer in ``urn:sckg:store:catalog``) into plain named graphs. Files are loaded first, then
+        one update copies the other versions and removes the pointers and old versions; a crash before that
+        update leaves the old layout, and the migration runs again at the next open (loading the same triples
+        twice changes nothing).
+
+        :raises StoreReadOnly: the store cannot be written, so it cannot be migrated.
+        """
+        if self.read_only:
+            raise StoreReadOnly("this store folder was written by an earlier version of SCKG and must be "
+                                "converted once, which needs a writable disk")
+        holds = ox.NamedNode("urn:sckg:store:holds")
+        default = ox.NamedNode("urn:sckg:store:default")
+        pointers = [(q.subject, q.object) for q in self._engine.quads_for_pattern(None, holds, None, OLD_LAYOUT)]
+        parts = []
+        for physical, logical in pointers:
+            target = ox.DefaultGraph() if logical == default else logical
+            if physical.value.startswith("urn:sckg:store:file:"):
+                kept = self.path / "sckg-files" / (physical.value.rsplit(":", 1)[1] + ".nt")
+                if kept.exists():
+                    self._engine.load(path=str(kept), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            else:
+                parts.append(f"ADD SILENT {physical} TO {'DEFAULT' if logical == default else logical}")
+        old = [g for g in self._engine.named_graphs()
+               if isinstance(g, ox.NamedNode) and g.value.startswith("urn:sckg:store:")]
+        self._engine.update(" ;\n".join(parts + [f"DROP SILENT GRAPH {g}" for g in old]))
+        shutil.rmtree(self.path / "sckg-files", ignore_errors=True)
+        log.warning("converted a store written by an earlier version of SCKG: %d graphs", len(pointers))
 
     def _open(self, read_only: bool) -> ox.Store:
         assert self.path is not None
         if read_only:
             if not (self.path / "CURRENT").exists():  # no store here yet: an empty one, to read
                 self.path.mkdir(parents=True, exist_ok=True)
-                del_engine = ox.Store(str(self.path))
-                del del_engine
+                ox.Store(str(self.path))  # writes the files of an empty store, and lets go of them at once
             try:
                 return ox.Store.read_only(str(self.path))
             except OSError as e:

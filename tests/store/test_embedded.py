@@ -116,3 +116,37 @@ def test_a_file_from_elsewhere_is_copied_so_editing_it_later_changes_nothing(tmp
         f.write('<https://example.org/s/9> <https://example.org/p> "later" .\n')
     s.close()
     assert OxigraphStore(tmp_path / "db").count(G) == 2
+
+
+def test_a_store_of_the_earlier_layout_is_converted_once_when_it_opens(tmp_path):
+    """Earlier versions kept each graph's version in a graph or a file behind a pointer of a catalogue graph;
+    the store opens such a folder as plain named graphs."""
+    import pyoxigraph as ox
+    folder = tmp_path / "db"
+    old = ox.Store(str(folder))
+    catalog, holds = ox.NamedNode("urn:sckg:store:catalog"), ox.NamedNode("urn:sckg:store:holds")
+    in_graph, in_file = ox.NamedNode("urn:sckg:store:g:1"), ox.NamedNode("urn:sckg:store:file:2")
+    p = ox.NamedNode("https://example.org/p")
+    old.add(ox.Quad(in_graph, holds, ox.NamedNode(G), catalog))
+    old.add(ox.Quad(in_file, holds, ox.NamedNode("https://example.org/graph/f"), catalog))
+    old.add(ox.Quad(ox.NamedNode("urn:sckg:store:g:3"), holds, ox.NamedNode("urn:sckg:store:default"), catalog))
+    old.add(ox.Quad(ox.NamedNode("https://example.org/s"), p, ox.Literal("in a graph"), in_graph))
+    old.add(ox.Quad(ox.NamedNode("https://example.org/d"), p, ox.Literal("default"),
+                    ox.NamedNode("urn:sckg:store:g:3")))
+    old.add(ox.Quad(ox.NamedNode("https://example.org/x"), p, ox.Literal("stale version"),
+                    ox.NamedNode("urn:sckg:store:g:9")))
+    (folder / "sckg-files").mkdir()
+    (folder / "sckg-files" / "2.nt").write_text('<https://example.org/f> <https://example.org/p> "in a file" .\n')
+    del old
+    s = OxigraphStore(folder)
+    try:
+        assert s.graphs() == ["https://example.org/graph/a", "https://example.org/graph/f"]
+        assert {str(r["o"]) for r in s.query("SELECT ?o WHERE { ?s ?p ?o }")} == {"in a graph", "in a file",
+                                                                                 "default"}
+        assert s.query("ASK { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:sckg:store:')) }") is False
+        assert not (folder / "sckg-files").exists()
+    finally:
+        s.close()
+    again = OxigraphStore(folder)
+    assert again.count() == 3
+    again.close()
