@@ -165,20 +165,35 @@ def catalog():
     folder = _folder()
     dumps = {p.name: p.stat().st_size for p in folder.glob("*.gz")} if folder.is_dir() else {}
     cache = current_app.extensions.setdefault("sckg.catalog", {})
-    key = (store.generation, request.host_url, tuple(sorted(dumps.items())))
+    derived = current_app.extensions["sckg.refresher"].status()
+    key = (store.generation, request.host_url, tuple(sorted(dumps.items())), derived["state"],
+           derived["finished_at"])
     if key not in cache:
         job = Job("CONSTRUCT WHERE { ?s ?p ?o }", graph_format="ntriples", default_graphs=(GRAPHS["meta"],),
                   named_graphs=())
         body = run_job(job).body
         meta = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
         cache.clear()
-        cache[key] = catalog_triples(store, request.host_url, meta, dumps)
+        cache[key] = catalog_triples(store, request.host_url, meta, dumps) + _derived_state(request.host_url,
+                                                                                            derived)
     media = protocol.negotiate(protocol.GRAPH_TYPES, "text/turtle", exclude_from_wildcard=("application/trig",
                                                                                              "application/n-quads"))
     body, _ = capped_graph(iter(cache[key]), rdf_format(protocol.GRAPH_TYPES[media]), None,
                            prefixes=PREFIXES | CATALOG_PREFIXES)
     return Response(body, content_type=media + "; charset=utf-8",
                     headers={"Access-Control-Allow-Origin": "*", "Vary": "Accept"})
+
+
+def _derived_state(base: str, derived: dict) -> list[ox.Triple]:
+    """The catalogue's statements of the derived data's state (:mod:`app.derived.refresher`)."""
+    catalog, sckg = ox.NamedNode(base + "catalog"), "https://w3id.org/sckg/ontology#"
+    out = [ox.Triple(catalog, ox.NamedNode(sckg + "derivedDataState"), ox.Literal(derived["state"]))]
+    if derived["finished_at"]:
+        out.append(ox.Triple(catalog, ox.NamedNode(sckg + "derivedDataModified"), ox.Literal(
+            derived["finished_at"], datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))))
+    if derived["error"]:
+        out.append(ox.Triple(catalog, ox.NamedNode(sckg + "derivedDataError"), ox.Literal(derived["error"])))
+    return out
 
 
 def _folder() -> Path:

@@ -287,6 +287,8 @@ def test_the_catalogue_counts_follow_every_write_path(make_server):
     assert recorded() == 599
     status = requests.get(s.url + "/status", timeout=10).json()
     assert status["derived"]["state"] == "fresh" and status["store"]["generation"] >= 3
+    catalog = requests.get(s.url + "/catalog", headers={"Accept": "application/n-triples"}, timeout=30).text
+    assert f'<{s.url}/catalog> <https://w3id.org/sckg/ontology#derivedDataState> "fresh" .' in catalog
 
 
 def test_start_up_brings_derived_data_and_dumps_up_to_date(tmp_path):
