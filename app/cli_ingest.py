@@ -72,6 +72,8 @@ def validate(paths, progress):
     _print_problems(report.warnings)
     for u in report.unlinked:
         click.echo(f"not linked: {u}", err=True)
+    for u in report.unplaced:
+        click.echo(f"not placed: {u}", err=True)
     if report.conforms:
         click.echo(f"{report.source}: conforms ({report.triples} triples"
                    + (f", {len(report.warnings)} warning(s))" if report.warnings else ")"))

@@ -117,6 +117,24 @@ def check_cell(col: Column, value: str) -> list[tuple[str, str]]:
                                 f"separate two addresses with ';' and no spaces")) for v in value.split(";") if (why := iri_problem(v))]
     if k == "iso2" and (not re.match(r"^[A-Z]{2}$", value) or pycountry.countries.get(alpha_2=value) is None):
         return [("country-code", f"{n} '{value}' is not an ISO 3166-1 alpha-2 country code (two capitals, e.g. ES)")]
+    if k in ("latitude", "longitude"):
+        limit = 90 if k == "latitude" else 180
+        if "," in value and DECIMAL.match(value.lstrip("-").replace(",", ".", 1)):
+            return [("number-format", f"{n} must be written with a decimal point, not a comma: "
+                                      f"{value.replace(',', '.', 1)}; got '{value}'")]
+        if not DECIMAL.match(value.lstrip("-")) or value.startswith("--"):
+            return [("number-format", f"{n} must be decimal degrees such as 41.38879 or -2.92528 (no °, N/S/E/W "
+                                      f"or minutes); got '{value}'")]
+        if abs(float(value)) > limit:
+            return [("number-format", f"{n} must lie between -{limit} and {limit}; got '{value}' (latitude and "
+                                      f"longitude swapped?)")]
+        return []
+    if k == "geonames" and not INT.match(value):
+        hint = ("give only the number of the address, e.g. 3128026"
+                if "geonames" in value.lower() else "e.g. 3128026")
+        return [("number-format", f"{n} must be a GeoNames id, a whole number; {hint}; got '{value}'")]
+    if k == "qid" and not re.match(r"^Q[1-9][0-9]*$", value):
+        return [("number-format", f"{n} must be a Wikidata id: Q and digits, e.g. Q8692; got '{value}'")]
     if k in ("sdg", "sdgs"):
         out = []
         for v in (value.split(";") if k == "sdgs" else [value]):
@@ -291,6 +309,10 @@ def parse_csv(name: str, data: bytes, spec: FileSpec) -> tuple[list[Record], lis
             problems.extend(Problem(name, line, col.name, rule, msg) for rule, msg in check_cell(col, v))
         problems.extend(Problem(name, line, column, rule, msg)
                         for column, rule, msg in check_translation(spec, values))
+        if "latitude" in spec.names and bool(values.get("latitude")) != bool(values.get("longitude")):
+            given, other = ("latitude", "longitude") if values.get("latitude") else ("longitude", "latitude")
+            problems.append(Problem(name, line, other, "coordinates-pair",
+                                    f"{given} is filled, so {other} is needed too; give both or neither"))
         if spec.key:
             key = tuple(values[k] for k in spec.key)
             if key in seen:
