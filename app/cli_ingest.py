@@ -27,15 +27,18 @@ def _print_problems(problems) -> None:
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="named graph for RDF files (.ttl .nt .nq .trig .jsonld .rdf); study CSV files go to the study graph")
 @click.option("--progress/--no-progress", default=True, help="show progress bars on stderr")
+@click.option("--report-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="also write the full report (every problem and warning) to DIR/report.html and DIR/report.csv")
+@click.option("--verbose", is_flag=True, help="print every warning, not only the summary")
 @click.option("--partner", metavar="NAME",
               help="load a partner dataset instead: PATHS are MAPPING (a mapping file, or the name of one of "
                    "partner NAME's mappings) and optionally SOURCE (the file to read instead of the mapping's url)")
-def ingest(paths, graph_iri, progress, partner):
+def ingest(paths, graph_iri, progress, report_dir, verbose, partner):
     """Load a study folder, study CSV files or RDF files; the graph is replaced only if all of it is valid.
 
     With --partner NAME, sckg ingest --partner NAME MAPPING [SOURCE] loads a partner dataset into its
     partner graph, as sckg partner ingest does."""
-    from app.derived import steps as derive
+    from app import run_report
     from app.store import open_store
     from ingest.pipeline import ingest_paths
     if partner is not None and (len(paths) > 2 or graph_iri):
@@ -51,14 +54,36 @@ def ingest(paths, graph_iri, progress, partner):
         try:
             report = ingest_paths(paths, store, graph=graph_iri, base=config.get("BASE_IRI"), progress=progress)
         except ValidationFailed as e:
-            _print_problems(e.report.violations)
-            click.echo(f"sckg: {len(e.report.violations)} problem(s); nothing was written", err=True)
-            sys.exit(1)
-        click.echo(str(report))
-        for name, info in derive.refresh(store, config).items():
-            click.echo(f"derived {name}: {info}")
+            failed(e.report, report_dir)
+        derived = run_report.refresh(store, config, progress=progress)
+        loaded(report, derived, report_dir, verbose)
     finally:
         store.close()
+
+
+def failed(report, report_dir) -> None:
+    """Print the problems of a refused ingest (and write the report), then exit with 1."""
+    from app import run_report
+    _print_problems(report.violations)
+    for line in run_report.file_lines(report):
+        click.echo(line, err=True)
+    if report_dir:
+        folder = run_report.write_report_dir(report_dir, report)
+        click.echo(f"full report: {folder / 'report.html'} and {folder / 'report.csv'}", err=True)
+    click.echo(f"sckg: {len(report.violations)} problem(s); nothing was written", err=True)
+    sys.exit(1)
+
+
+def loaded(report, derived, report_dir, verbose) -> None:
+    """Print the summary of a done ingest (with ``verbose`` every warning first; with ``report_dir`` the full
+    report written there)."""
+    from app import run_report
+    if verbose:
+        _print_problems(report.warnings)
+        for u in report.unlinked:
+            click.echo(f"not linked: {u}", err=True)
+    folder = run_report.write_report_dir(report_dir, report, derived) if report_dir else None
+    click.echo(run_report.summary(report, derived, report_dir=folder))
 
 
 @click.command("validate")

@@ -180,7 +180,10 @@ def map_study(tables: dict[str, list[Record]], base: str | None = None) -> tuple
         if r["population_source_url"]:
             m.put(s, SCKG.populationSource, URIRef(r["population_source_url"]), r, "population_source_url")
         m.link(s, SCKG.participatedIn, "edition", r, "editions", many=True)
-        # placed by hand: these override what the link step finds by name (ingest.link)
+        # placed by hand: these override what the link step finds by name (ingest.link); a shape result on
+        # the links names these columns, also where the link step wrote them
+        for prop, column in ((GEO.lat, "latitude"), (GEO.long, "longitude"), (OWL.sameAs, "geonames_id")):
+            m.origins.columns.setdefault((r.file, prop), column)
         m.typed(s, GEO.lat, r, "latitude", XSD.decimal)
         m.typed(s, GEO.long, r, "longitude", XSD.decimal)
         if r["geonames_id"]:
