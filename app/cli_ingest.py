@@ -107,4 +107,20 @@ def validate(paths, progress):
     sys.exit(1)
 
 
-commands = [ingest, validate]
+@click.command("template")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True,
+              help="the kind of template")
+@click.option("--from", "rows_from", type=click.Path(exists=True, file_okay=False), default=None, metavar="DIR",
+              help="fill the sheets with the rows of this study folder (e.g. data/study), to edit them")
+def template(out, fmt, rows_from):
+    """Write the study workbook OUT: an instructions sheet and one sheet per study file, with drop-down lists
+    and an example row; sckg validate and sckg ingest take it like a study folder."""
+    from pathlib import Path
+
+    from ingest.workbook import write_template
+    path = write_template(out, rows_from=Path(rows_from) if rows_from else None)
+    click.echo(f"wrote {path}: fill rows from row 3 on, then sckg validate {path}")
+
+
+commands = [ingest, validate, template]
