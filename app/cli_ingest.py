@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from ingest.errors import ValidationFailed
+from ingest.errors import StoreError, ValidationFailed
 
 
 def _config() -> dict:
@@ -44,7 +44,13 @@ def ingest(paths, graph_iri, progress, report_dir, verbose, partner):
     if partner is not None and (len(paths) > 2 or graph_iri):
         raise click.UsageError("with --partner give MAPPING and at most one SOURCE file, and no --graph")
     config = _config()
-    store = open_store(config)
+    try:
+        store = open_store(config)
+    except StoreError as e:
+        if "another process" not in e.message or partner is not None or graph_iri:
+            raise
+        through_server(paths, config, report_dir, verbose)
+        return
     try:
         if partner is not None:
             from app.partners_cli import ingest_partner
@@ -59,6 +65,23 @@ def ingest(paths, graph_iri, progress, report_dir, verbose, partner):
         loaded(report, derived, report_dir, verbose)
     finally:
         store.close()
+
+
+def through_server(paths, config, report_dir, verbose) -> None:
+    """The store is held by a running ``sckg serve``: send the study to it (``POST /admin/ingest``) and print
+    its answer as a run of this command (exit 1 when the data has problems, 2 when it cannot be sent)."""
+    from app import run_report
+    from app.admin_http import send, server_url
+    click.echo(f"the store is held by the server at {server_url(config)}; sending the study to it", err=True)
+    status, doc = send(paths, config)
+    if status == 422:
+        failed(run_report.from_json(doc)[0], report_dir)
+    if status != 200:
+        click.echo(f"sckg: the server refused the ingest ({status}): {doc.get('error', doc)}", err=True)
+        sys.exit(2)
+    report, derived = run_report.from_json(doc)
+    loaded(report, derived, report_dir, verbose)
+    click.echo("derived data: refreshing on the server (see /status)")
 
 
 def failed(report, report_dir) -> None:

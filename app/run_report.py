@@ -171,4 +171,5 @@ def from_json(doc: Mapping[str, Any]) -> tuple[Report, dict[str, Any]]:
                     notes=list(doc.get("notes") or []), seconds=dict(doc.get("seconds") or {}))
     report.problems = [Problem(p["file"], p.get("line"), p.get("column"), p["rule"], p["message"],
                                p.get("severity") or VIOLATION) for p in doc.get("problems") or []]
-    return report, dict(doc.get("derived") or {})
+    derived = doc.get("derived")
+    return report, dict(derived) if isinstance(derived, Mapping) else {}
