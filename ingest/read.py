@@ -120,14 +120,14 @@ def check_cell(col: Column, value: str) -> list[tuple[str, str]]:
     if k in ("latitude", "longitude"):
         limit = 90 if k == "latitude" else 180
         if "," in value and DECIMAL.match(value.lstrip("-").replace(",", ".", 1)):
-            return [("number-format", f"{n} must be written with a decimal point, not a comma: "
-                                      f"{value.replace(',', '.', 1)}; got '{value}'")]
+            return [("number-format", (f"{n} must be written with a decimal point, not a comma: "
+                                       f"{value.replace(',', '.', 1)}; got '{value}'"))]
         if not DECIMAL.match(value.lstrip("-")) or value.startswith("--"):
-            return [("number-format", f"{n} must be decimal degrees such as 41.38879 or -2.92528 (no °, N/S/E/W "
-                                      f"or minutes); got '{value}'")]
+            return [("number-format", (f"{n} must be decimal degrees such as 41.38879 or -2.92528 (no °, "
+                                       f"N/S/E/W or minutes); got '{value}'"))]
         if abs(float(value)) > limit:
-            return [("number-format", f"{n} must lie between -{limit} and {limit}; got '{value}' (latitude and "
-                                      f"longitude swapped?)")]
+            return [("number-format", (f"{n} must lie between -{limit} and {limit}; got '{value}' (latitude "
+                                       f"and longitude swapped?)"))]
         return []
     if k == "geonames" and not INT.match(value):
         hint = ("give only the number of the address, e.g. 3128026"

@@ -117,18 +117,18 @@ def write_template(path: str | Path, *, rows_from: Path | None = None, examples_
     info.title = INSTRUCTIONS
     lines = [
         ("SCKG study workbook: one sheet per study file", True),
-        ("Fill one row per record from row 3 on; row 2 is an example (it starts with 'e.g.' and is ignored until "
-         "you overwrite it).", False),
+        (("Fill one row per record from row 3 on; row 2 is an example (it starts with 'e.g.' and is ignored until "
+         "you overwrite it)."), False),
         ("Row 1 holds the column names: do not rename, move or delete them. Hover over a name for what to write.",
          False),
         ("Several values in one cell are separated by ';' without spaces: 2012;2021, uclg;un-habitat, 9;11.", False),
-        ("Drop-down lists offer the allowed values and the ids of the other sheets (add a city to 'cities' before "
-         "a practice names it).", False),
-        ("Spanish and French texts go in the _es and _fr columns; say where each comes from in 'translation' "
-         "(title_es:source;summary_fr:editorial).", False),
+        (("Drop-down lists offer the allowed values and the ids of the other sheets (add a city to 'cities' before "
+         "a practice names it)."), False),
+        (("Spanish and French texts go in the _es and _fr columns; say where each comes from in 'translation' "
+         "(title_es:source;summary_fr:editorial)."), False),
         ("A sheet left without data rows keeps the rows of the study already loaded (data/study).", False),
-        ("Check: sckg validate THIS.xlsx    Load: sckg ingest THIS.xlsx    (docs/data-entry.md explains "
-         "every column and message)", False),
+        (("Check: sckg validate THIS.xlsx    Load: sckg ingest THIS.xlsx    (docs/data-entry.md explains "
+         "every column and message)"), False),
         ("", False),
         ("sheet", True), ("one row per", True), ("identified by", True), ("required columns", True),
     ]

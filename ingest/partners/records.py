@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ingest.errors import InputError
-from ingest.partners.mapping import Mapping
 from ingest.partners.codes import country_code, geonames_iri
+from ingest.partners.mapping import Mapping
 from ingest.partners.tables import Table
 
 YEAR = re.compile(r"^\d{4}$")

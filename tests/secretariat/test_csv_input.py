@@ -34,7 +34,7 @@ def test_a_semicolon_file_keeps_quoted_multi_valued_cells():
 
 
 def test_a_single_column_header_is_one_problem_with_a_hint():
-    records, problems = parse_csv("cities.csv", cities("|", bilbao()), CITIES)
+    _records, problems = parse_csv("cities.csv", cities("|", bilbao()), CITIES)
     assert len(problems) == 1
     assert problems[0].line == 1 and problems[0].rule == "missing-column"
     assert "read as a single column" in problems[0].message

@@ -7,7 +7,15 @@ import io
 from click.testing import CliRunner
 
 from app.cli import cli
-from app.run_report import derived_line, file_lines, from_json, report_csv, report_html, report_json, summary
+from app.run_report import (
+    derived_line,
+    file_lines,
+    from_json,
+    report_csv,
+    report_html,
+    report_json,
+    summary,
+)
 from ingest.report import WARNING, Problem, Report
 from tests.ingest.conftest import STUDY
 
