@@ -213,7 +213,12 @@ class SheetMap:
         for p in report.problems:
             if p.file in self.sheets:
                 file, line, column = self.locate(p.file, p.line, p.column)
-                p = dataclasses.replace(p, file=file, line=line, column=column)
+                message = p.message
+                if p.rule == "duplicate-geonames":  # the other city's line, in the same sheet
+                    message = re.sub(r", line ([0-9]+)\)",
+                                     lambda m, rows=self.sheets[p.file][1]:
+                                     f", row {rows.get(int(m.group(1)), m.group(1))})", message)
+                p = dataclasses.replace(p, file=file, line=line, column=column, message=message)
             out.append(p)
         report.problems = out
         report.rows = {self.sheets[k][0] if k in self.sheets else k: v for k, v in report.rows.items()}

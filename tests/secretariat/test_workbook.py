@@ -108,3 +108,20 @@ def test_the_template_can_carry_a_study_folders_rows(tmp_path):
     path = write_template(tmp_path / "full.xlsx", rows_from=STUDY)
     ws = openpyxl.load_workbook(path)["practices"]
     assert ws.max_row == 2 + len(csv_rows("practices.csv"))
+
+
+def test_a_shared_geonames_place_names_both_rows_of_the_sheet(tmp_path):
+    from tests.ingest.conftest import STUDY
+    path = write_template(tmp_path / "cities.xlsx", rows_from=STUDY)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["cities"]
+    names = [c.value for c in ws[1]]
+    row = ws.max_row + 1
+    for k, v in {"city_id": "bizkaia", "name": "Bilbao", "country_iso2": "ES", "region": "Europe",
+                 "source_url": "https://example.org/bizkaia"}.items():
+        ws.cell(row, names.index(k) + 1, v)
+    wb.save(path)
+    report = validate_paths([path])
+    (p,) = [p for p in report.warnings if p.rule == "duplicate-geonames"]
+    assert (p.file, p.line, p.column) == ("cities.xlsx[cities]", row, f"geonames_id (M{row})")
+    assert "Bilbao (bilbao, row 3)" in p.message
