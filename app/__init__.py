@@ -13,7 +13,7 @@ from app import errors
 
 #: the blueprints, one module each, every module exposing ``bp``
 BLUEPRINTS = ("app.sparql", "app.graphstore", "app.discovery", "app.browse", "app.partners_http",
-              "app.reports", "app.ontology_docs", "app.status")
+              "app.reports", "app.ontology_docs", "app.status", "app.admin_http")
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, store=None) -> Flask:

@@ -86,11 +86,17 @@ def serve(host, port, threads):
 
 
 @cli.command("load", with_appcontext=False)
+@click.option("--report-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="also write the full report (every warning) to DIR/report.html and DIR/report.csv")
+@click.option("--verbose", is_flag=True, help="print the full report (every warning) before the summary")
+@click.option("--progress/--no-progress", default=True, help="show progress bars on stderr")
 @with_store
-def load(store, config):
-    """Load the ontology, vocabularies and the Smart Cities Study data (idempotent), then derived data."""
+def load(store, config, report_dir, verbose, progress):
+    """Load the ontology, vocabularies and the Smart Cities Study data (idempotent), then derived data.
+
+    Ends with one line per file (rows, problems, warnings) and one per derived step."""
     from app.loading import load_all
-    click.echo(load_all(store, config))
+    click.echo(load_all(store, config, progress=progress, report_dir=report_dir, verbose=verbose))
 
 
 #: modules that add commands: each exposes ``commands``, a list of click commands

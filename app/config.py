@@ -28,6 +28,10 @@ SETTINGS = [
     Setting("BASE_IRI", "https://w3id.org/sckg/id/", "base of instance IRIs"),
     Setting("TOKENS", "./var/tokens.json", "file of hashed write tokens (sckg token add …)"),
     Setting("READ_ONLY", False, "refuse every write over HTTP with 403"),
+    Setting("TOKEN", None, "an administrator token: sckg ingest sends it to a running server (POST /admin/ingest), "
+            "and a server accepts it there besides the tokens of TOKENS whose scope is '*'"),
+    Setting("SERVER_URL", None, "where sckg ingest finds the running server that holds the store (default: "
+            "http://HOST:PORT)"),
     Setting("QUERY_TIMEOUT_S", 20.0, "seconds a SPARQL query may run before it is stopped (503)"),
     Setting("RESULT_LIMIT", 10000, "most rows a SPARQL SELECT answers; the cap is announced in a header"),
     Setting("MAX_QUERY_BYTES", 1_000_000, "largest query or update body (413 beyond)"),

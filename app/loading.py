@@ -5,17 +5,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from app.derived import steps as derive
 from ingest.namespaces import GRAPHS
 
 
-def load_all(store, config: Mapping[str, Any], *, progress: bool = True) -> str:
-    """Load ontology, vocabularies and study data into their graphs, then recompute derived data."""
+def load_all(store, config: Mapping[str, Any], *, progress: bool = True, report_dir: str | Path | None = None,
+             verbose: bool = False) -> str:
+    """Load ontology, vocabularies and study data into their graphs, then recompute derived data; the summary
+    (one line per file and per derived step; with ``verbose`` the full report before it). With ``report_dir``
+    the full report is also written there as HTML and CSV (:mod:`app.run_report`)."""
+    from app import run_report
     from ingest.pipeline import load_default
     report = load_default(store, base=config.get("BASE_IRI"), progress=progress)
-    derived = derive.refresh(store, config)
-    lines = [str(report)] + [f"derived {name}: {info}" for name, info in derived.items()]
-    return "\n".join(lines)
+    derived = run_report.refresh(store, config, progress=progress)
+    folder = run_report.write_report_dir(report_dir, report, derived) if report_dir else None
+    text = run_report.summary(report, derived, report_dir=folder)
+    return f"{report}\n{text}" if verbose else text
 
 
 def ensure_loaded(store, config: Mapping[str, Any]) -> str | None:

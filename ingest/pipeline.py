@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -132,8 +133,8 @@ def classify(paths) -> tuple[Path | None, dict[str, Path], list[Path]]:
         elif p.suffix.lower() in RDF_SUFFIXES:
             rdf.append(p)
         else:
-            raise InputError(p.name, None, f"unknown kind of file; give a study folder, study CSV files or RDF "
-                                           f"({', '.join(RDF_SUFFIXES)})")
+            raise InputError(p.name, None, f"unknown kind of file; give a study folder, study CSV files, a study "
+                                           f"workbook (.xlsx) or RDF ({', '.join(RDF_SUFFIXES)})")
     return folder, csvs, rdf
 
 
@@ -167,11 +168,46 @@ def _check_rdf(paths: list[Path], *, pyshacl_max: int | None = None,
     return data, data.check(shapes_graph(ontology_dir), background, onto + vocab, write_to=write_to, **kwargs)
 
 
+WORKBOOK_SUFFIXES = (".xlsx",)
+
+
+@contextmanager
+def _workbooks_as_csv(paths):
+    """``paths`` with a study workbook (.xlsx) replaced by the CSV files of its data sheets, written to a
+    temporary folder, and the :class:`ingest.workbook.SheetMap` that locates their rows (None without one).
+
+    :raises InputError: two workbooks, a workbook that cannot be read, or one without data rows.
+    """
+    books = [Path(p) for p in paths if Path(p).suffix.lower() in WORKBOOK_SUFFIXES]
+    if not books:
+        yield list(paths), None
+        return
+    if len(books) > 1:
+        raise InputError(books[1].name, None, "only one study workbook can be given at a time")
+    if not books[0].is_file():
+        raise InputError(books[0], None, "no such file")
+    from ingest.workbook import workbook_tables
+    with tempfile.TemporaryDirectory(prefix="workbook-") as tmp:
+        sheets = workbook_tables(books[0], Path(tmp))
+        if not sheets.sheets:
+            raise InputError(books[0].name, None, "has no data rows in any sheet; fill rows from row 3 on (row 2 "
+                                                  "is the example)")
+        rest = [p for p in paths if Path(p) != books[0]]
+        yield rest + [Path(tmp) / name for name in sheets.sheets], sheets
+
+
 def validate_paths(paths, *, base: str | None = None, progress: bool = False, resolver=None) -> Report:
-    """Check a study folder, study CSV files and/or RDF files without writing anything.
+    """Check a study folder, study CSV files, a study workbook and/or RDF files without writing anything.
 
     :raises InputError: a path cannot be read or is not a kind SCKG knows.
     """
+    with _workbooks_as_csv(paths) as (expanded, sheets):
+        report = _validate(expanded, base=base, progress=progress, resolver=resolver)
+        report.source = ", ".join(str(p) for p in paths)
+        return sheets.relocate(report) if sheets is not None else report
+
+
+def _validate(paths, *, base: str | None, progress: bool, resolver) -> Report:
     folder, csvs, rdf = classify(paths)
     report = Report(source=", ".join(str(p) for p in paths))
     if folder is not None or csvs:
@@ -186,6 +222,28 @@ def validate_paths(paths, *, base: str | None = None, progress: bool = False, re
 
 def ingest_paths(paths, store, *, graph: str | None = None, base: str | None = None,
                  progress: bool = False, resolver=None) -> Report:
+    """``sckg ingest``: a study folder, study CSV files or a study workbook (its data sheets in place of the
+    shipped files) replace the study graph; RDF files replace ``graph``. Problems of a workbook name its sheet,
+    row and cell.
+
+    :raises ValidationFailed: the input has violations; nothing was written.
+    :raises InputError: a path cannot be read or parsed (file and line), or RDF files come without a graph IRI.
+    """
+    with _workbooks_as_csv(paths) as (expanded, sheets):
+        try:
+            report = _ingest(expanded, store, graph=graph, base=base, progress=progress, resolver=resolver)
+        except ValidationFailed as e:
+            if sheets is not None:
+                sheets.relocate(e.report)
+                e.report.source = ", ".join(str(p) for p in paths)
+            raise
+        if sheets is not None:
+            sheets.relocate(report)
+        return report
+
+
+def _ingest(paths, store, *, graph: str | None = None, base: str | None = None,
+            progress: bool = False, resolver=None) -> Report:
     """``sckg ingest``: a study folder or study CSV files replace the study graph; RDF files replace ``graph``.
 
     RDF files are parsed and checked by the engine (:mod:`ingest.rdf_input`); the graph and its catalogue

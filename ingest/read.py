@@ -23,6 +23,10 @@ INT = re.compile(r"^[0-9]+$")
 DECIMAL = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+#: the separators a CSV file may use: comma, semicolon (Excel's default in French and Spanish settings), tab
+SEPARATORS = ",;\t"
+SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_NOT_IN_URL = '<>"{}|\\^`'
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,30 @@ def date_precision(value: str) -> str | None:
     return "gYear"
 
 
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` is not a web address, in words (None when it is one): a missing scheme, a space, no host…"""
+    low = value.lower()
+    if not low.startswith(("http://", "https://")):
+        if low.startswith(("www.", "//")) or "." in value.split("/", 1)[0]:
+            return "it does not start with http:// or https://; add https:// in front"
+        return "it does not start with http:// or https://"
+    rest = value.split("://", 1)[1]
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    for i, ch in enumerate(value):
+        if ch.isspace():
+            what = "a space" if ch == " " else f"a whitespace character ({ch!r})"
+            return (f"it contains {what} at character {i + 1}; remove it, or write it as %20 if it belongs "
+                    f"to the address")
+    if not host or host.startswith(("@", ":")):
+        return "it names no host after the ://, e.g. https://example.org/page"
+    for i, ch in enumerate(value):
+        if ch in _NOT_IN_URL or ord(ch) < 32:
+            return f"it contains the character {ch!r} at character {i + 1}, which a web address cannot hold"
+    if not IRI.match(value):
+        return "it is not a valid web address"
+    return None
+
+
 def check_cell(col: Column, value: str) -> list[tuple[str, str]]:
     """Problems of one non-empty cell as (rule, message) pairs."""
     k, n = col.kind, col.name
@@ -82,13 +110,31 @@ def check_cell(col: Column, value: str) -> list[tuple[str, str]]:
     if k == "decimal" and not DECIMAL.match(value):
         return [("number-format", (f"{n} must be a number such as 46 or 45.5, without spaces, signs or "
                                    f"separators; got '{value}'"))]
-    if k == "iri" and not IRI.match(value):
-        return [("iri-format", f"{n} must be a web address starting with http:// or https://; got '{value}'")]
+    if k == "iri" and (why := iri_problem(value)):
+        return [("iri-format", f"{n} must be a web address (http:// or https://), but {why}; got '{value}'")]
     if k == "iris":
-        return [("iri-format", (f"{n}: '{v}' must be a web address starting with http:// or https://; separate "
-                                f"two with ';' and no spaces")) for v in value.split(";") if not IRI.match(v)]
+        return [("iri-format", (f"{n}: '{v}' must be a web address (http:// or https://), but {why}; "
+                                f"separate two addresses with ';' and no spaces")) for v in value.split(";") if (why := iri_problem(v))]
     if k == "iso2" and (not re.match(r"^[A-Z]{2}$", value) or pycountry.countries.get(alpha_2=value) is None):
         return [("country-code", f"{n} '{value}' is not an ISO 3166-1 alpha-2 country code (two capitals, e.g. ES)")]
+    if k in ("latitude", "longitude"):
+        limit = 90 if k == "latitude" else 180
+        if "," in value and DECIMAL.match(value.lstrip("-").replace(",", ".", 1)):
+            return [("number-format", (f"{n} must be written with a decimal point, not a comma: "
+                                       f"{value.replace(',', '.', 1)}; got '{value}'"))]
+        if not DECIMAL.match(value.lstrip("-")) or value.startswith("--"):
+            return [("number-format", (f"{n} must be decimal degrees such as 41.38879 or -2.92528 (no °, "
+                                       f"N/S/E/W or minutes); got '{value}'"))]
+        if abs(float(value)) > limit:
+            return [("number-format", (f"{n} must lie between -{limit} and {limit}; got '{value}' (latitude "
+                                       f"and longitude swapped?)"))]
+        return []
+    if k == "geonames" and not INT.match(value):
+        hint = ("give only the number of the address, e.g. 3128026"
+                if "geonames" in value.lower() else "e.g. 3128026")
+        return [("number-format", f"{n} must be a GeoNames id, a whole number; {hint}; got '{value}'")]
+    if k == "qid" and not re.match(r"^Q[1-9][0-9]*$", value):
+        return [("number-format", f"{n} must be a Wikidata id: Q and digits, e.g. Q8692; got '{value}'")]
     if k in ("sdg", "sdgs"):
         out = []
         for v in (value.split(";") if k == "sdgs" else [value]):
@@ -144,6 +190,24 @@ def check_translation(spec: FileSpec, values: dict[str, str]) -> list[tuple[str,
     return out
 
 
+def sniff_separator(first_line: str) -> str:
+    """The separator of a CSV file judged from its header line: comma, semicolon or tab (comma when the line
+    has a single column or the sniffer cannot tell)."""
+    try:
+        found = csv.Sniffer().sniff(first_line, delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        found = None
+    if found is None or found not in SEPARATORS:
+        counts = {d: first_line.count(d) for d in SEPARATORS}
+        best = max(counts, key=lambda d: counts[d])
+        found = best if counts[best] else ","
+    return found
+
+
+def _first_line(text: str) -> str:
+    return text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+
+
 def _decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
     name = path.name
     try:
@@ -153,8 +217,11 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
         start = data.rfind(b"\n", 0, e.start) + 1
         column = None
         if line > 1:
-            header = next(csv.reader([data[:data.find(b"\n")].decode("utf-8", "replace")]), [])
-            cell = len(next(csv.reader([data[start:e.start].decode("utf-8", "replace")]), [""])) - 1
+            first = data[:data.find(b"\n")].decode("utf-8", "replace")
+            sep = sniff_separator(first)
+            header = next(csv.reader([first], delimiter=sep), [])
+            cell = len(next(csv.reader([data[start:e.start].decode("utf-8", "replace")], delimiter=sep),
+                            [""])) - 1
             column = header[cell] if 0 <= cell < len(header) else None
         bad = data[e.start:e.start + 1].hex()
         return None, [Problem(name, line, column, "encoding",
@@ -183,7 +250,8 @@ def parse_csv(name: str, data: bytes, spec: FileSpec) -> tuple[list[Record], lis
     if not text.strip():
         return [], [Problem(name, 1, None, "empty-file",
                             f"the file is empty; it needs at least the header row: {','.join(spec.names)}")]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    sep = sniff_separator(_first_line(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as e:
@@ -199,6 +267,10 @@ def parse_csv(name: str, data: bytes, spec: FileSpec) -> tuple[list[Record], lis
                                     f"'{col}' is not a column of {name}; the columns are: {', '.join(spec.names)}"))
         elif header.index(col) != i:
             problems.append(Problem(name, 1, col, "duplicate-column", f"the column '{col}' appears twice"))
+    if problems and len(header) == 1 and len(spec.header_columns) > 1:
+        problems = [Problem(name, 1, None, "missing-column",
+                            f"the header row was read as a single column '{header[0][:60]}'; separate the "
+                            f"columns with commas (or semicolons, or tabs), e.g. {','.join(spec.header_columns[:3])},…")]
     if problems:
         return [], problems
     records: list[Record] = []
@@ -219,7 +291,7 @@ def parse_csv(name: str, data: bytes, spec: FileSpec) -> tuple[list[Record], lis
         if len(cells) > len(header):
             problems.append(Problem(name, line, f"column {len(header) + 1}", "extra-cell",
                                     f"the row has {len(cells)} cells but the header has {len(header)}; "
-                                    f"put quotes around cells that contain commas"))
+                                    f"put quotes around cells that contain {SEPARATOR_NAMES[sep]}s"))
             continue
         if len(cells) < len(header):
             problems.append(Problem(name, line, header[len(cells)], "missing-cell",
@@ -237,6 +309,10 @@ def parse_csv(name: str, data: bytes, spec: FileSpec) -> tuple[list[Record], lis
             problems.extend(Problem(name, line, col.name, rule, msg) for rule, msg in check_cell(col, v))
         problems.extend(Problem(name, line, column, rule, msg)
                         for column, rule, msg in check_translation(spec, values))
+        if "latitude" in spec.names and bool(values.get("latitude")) != bool(values.get("longitude")):
+            given, other = ("latitude", "longitude") if values.get("latitude") else ("longitude", "latitude")
+            problems.append(Problem(name, line, other, "coordinates-pair",
+                                    f"{given} is filled, so {other} is needed too; give both or neither"))
         if spec.key:
             key = tuple(values[k] for k in spec.key)
             if key in seen:

@@ -48,6 +48,8 @@ class Report:
     classes: dict[str, int] = field(default_factory=dict)
     linked: dict[str, int] = field(default_factory=dict)
     unlinked: list[str] = field(default_factory=list)
+    #: the cities that cannot be placed on a map, each with what to fill in
+    unplaced: list[str] = field(default_factory=list)
     triples: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     loaded: bool = False
@@ -79,6 +81,7 @@ class Report:
         for k, v in other.linked.items():
             self.linked[k] = self.linked.get(k, 0) + v
         self.unlinked.extend(other.unlinked)
+        self.unplaced.extend(other.unplaced)
         self.triples += other.triples
         self.seconds.update(other.seconds)
         self.notes.extend(other.notes)
@@ -104,6 +107,8 @@ class Report:
             lines.append(str(p))
         for u in self.unlinked:
             lines.append(f"not linked: {u}")
+        for u in self.unplaced:
+            lines.append(f"not placed: {u}")
         if self.seconds:
             lines.append("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items()))
         return "\n".join(lines)

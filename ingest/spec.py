@@ -40,6 +40,11 @@ KINDS = {
     "translation": "pairs column:source or column:editorial separated by ';', one for every filled text in "
                    "another language, e.g. title_es:source;summary_fr:editorial",
     "iso2": "an ISO 3166-1 alpha-2 country code in capitals, e.g. ES",
+    "latitude": "decimal degrees north (negative: south) between -90 and 90, with a point, e.g. 43.26271",
+    "longitude": "decimal degrees east (negative: west) between -180 and 180, with a point, e.g. -2.92528",
+    "geonames": "a GeoNames id: the number in the place's GeoNames address, e.g. 3128026 for "
+                "https://www.geonames.org/3128026/",
+    "qid": "a Wikidata item id: Q and digits, e.g. Q8692",
     "sdg": "an SDG number from 1 to 17",
     "sdgs": "SDG numbers from 1 to 17 separated by ';', e.g. 9;11",
     "enum": "one of a fixed list of values",

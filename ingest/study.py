@@ -41,6 +41,19 @@ def translations(*columns: str) -> tuple[C, ...]:
     return texts + sources + (kind,)
 
 
+#: columns of cities.csv that place a city by hand, overriding what the GeoNames link step finds by name;
+#: the header may leave them out
+PLACE_COLUMNS = (
+    C("latitude", "latitude", optional=True,
+      help="where the city lies, with longitude; overrides the coordinates GeoNames gives (needed when GeoNames "
+           "does not know the place, e.g. a province or a metropolitan area)"),
+    C("longitude", "longitude", optional=True, help="where the city lies, with latitude"),
+    C("geonames_id", "geonames", optional=True,
+      help="the GeoNames place the city is; overrides the match by name (needed when the name finds the wrong "
+           "place or none)"),
+    C("wikidata_qid", "qid", optional=True, help="the Wikidata item of the local government or place"),
+)
+
 SPECS: dict[str, FileSpec] = {s.name: s for s in (
     FileSpec("editions.csv", (
         C("year", "year", required=True, help="the study year; also the edition's identifier"),
@@ -62,6 +75,7 @@ SPECS: dict[str, FileSpec] = {s.name: s for s in (
         C("editions", "years", ref="editions.csv", help="study years the city took part in"),
         SOURCE,
         C("population_source_url", "iri", help="the page giving the population figure"),
+        *PLACE_COLUMNS,
     ), key=("city_id",), description="local governments of the study, its practices and events"),
     FileSpec("city_participation.csv", (
         C("city_id", "slug", required=True, ref="cities.csv"),

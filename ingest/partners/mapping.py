@@ -18,8 +18,8 @@ from ingest.errors import MappingError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 FORMATS = ("xlsx", "csv", "json")
-ROLES = ("cityName", "cityCode", "country", "countryCode", "latitude", "longitude", "period", "value",
-         "indicator", "note")
+ROLES = ("cityName", "cityCode", "country", "countryCode", "latitude", "longitude", "geonamesId", "period",
+         "value", "indicator", "note")
 DATATYPES = ("string", "decimal", "integer", "gYear")
 
 

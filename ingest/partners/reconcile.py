@@ -169,10 +169,13 @@ class Reconciler:
             self.curated.setdefault(row.subject, []).append(row)
 
     def match(self, place: Place) -> Match:
+        """Curated rows first, then the GeoNames identity (the place's own id, else the GeoNames city its
+        name denotes), then the name within the country."""
         names = name_variants(place.name)
         point = (float(place.lat), float(place.long)) if place.lat is not None and place.long is not None else None
-        gn = geonames_match(names, place.iso2, point, self.max_km)
-        gn_iri = GEONAMES.format(gn["geonameid"]) if gn else None
+        given = getattr(place, "geonames", None)
+        gn = None if given else geonames_match(names, place.iso2, point, self.max_km)
+        gn_iri = given or (GEONAMES.format(gn["geonameid"]) if gn else None)
         gn_point = (gn["latitude"], gn["longitude"]) if gn else None
         rows = self.curated.get(self.place_iri(place.key), [])
         for row in (r for r in rows if not r.negated):
@@ -180,6 +183,13 @@ class Reconciler:
             return Match(place, "matched", f"curated in the SSSOM table (line {row.line}, {row.justification})",
                          city, row.link, geonames=gn_iri, curated=True)
         never = {r.object for r in rows if r.negated}
+        if gn_iri:
+            same = [c for c in self.cities if gn_iri in c.geonames and c.iri not in never
+                    and (place.iso2 is None or c.iso2 is None or c.iso2 == place.iso2)]
+            if len(same) == 1:
+                how = "the place's own GeoNames id" if given else "the GeoNames city its name denotes"
+                return Match(place, "matched", f"same GeoNames city ({gn_iri}, {how})", same[0], "sameAs",
+                             geonames=gn_iri)
         cands = [c for c in self.cities if c.names & names and c.iri not in never
                  and (place.iso2 is None or c.iso2 is None or c.iso2 == place.iso2)]
         where = point or gn_point

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ingest.errors import InputError
+from ingest.partners.codes import country_code, geonames_iri
 from ingest.partners.mapping import Mapping
 from ingest.partners.tables import Table
 
@@ -30,6 +31,8 @@ class Place:
     row: int
     lat: Decimal | None = None
     long: Decimal | None = None
+    #: the GeoNames IRI the partner gives for the place (a column of role geonamesId)
+    geonames: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,7 @@ def build_records(table: Table, mapping: Mapping, country_iso2: Callable[[str], 
     out = Records()
     where = table.where
     unknown_countries: set[str] = set()
+    converted_codes: set[str] = set()
     for n, values in table.rows:
         cells = {name: (values[i] if i < len(values) else None) for name, i in index.items()}
         empty = [c for c in mapping.skip_when_empty if _text(cells.get(c)) is None]
@@ -170,7 +174,16 @@ def build_records(table: Table, mapping: Mapping, country_iso2: Callable[[str], 
         country = _text(cells.get(roles.get("country", "")))
         iso2 = _text(cells.get(roles.get("countryCode", "")))
         if iso2:
-            iso2 = iso2.upper()
+            try:
+                iso2, converted = country_code(iso2)
+            except ValueError as e:
+                raise InputError(where, n, str(e), column=titles.get(roles["countryCode"])) from None
+            if converted and not converted_codes:
+                out.warnings.append(f"{where} column {titles.get(roles['countryCode'])!r}: country codes read as "
+                                    f"ISO 3166 alpha-3 or numeric M49 and converted to alpha-2 (row {n}: "
+                                    f"{converted}); check that the column holds country codes")
+            if converted:
+                converted_codes.add(converted)
         elif country:
             iso2 = country_iso2(country)
             if iso2 is None and country not in unknown_countries:
@@ -185,6 +198,12 @@ def build_records(table: Table, mapping: Mapping, country_iso2: Callable[[str], 
                 col = roles.get(role)
                 if col and not _is_null(cells.get(col), mapping):
                     setattr(place, attr, _decimal(cells[col], where, n, titles[col]))
+            col = roles.get("geonamesId")
+            if col and not _is_null(cells.get(col), mapping):
+                try:
+                    place.geonames = geonames_iri(cells[col])
+                except ValueError as e:
+                    raise InputError(where, n, str(e), column=titles[col]) from None
         for i, title, indicator, period in melted:
             _add(out, mapping, where, n, title, key, indicator, period, values[i] if i < len(values) else None)
         for m in (m for m in mapping.measures if m.melt is None):
