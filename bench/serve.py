@@ -21,10 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 import requests
 
-from bench.generate import SIZES, generate
+from bench.generate import SIZES
+from bench.writes import bulk_loaded
 from tests.sparql_servers import free_port, oxigraph_binary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,14 +72,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="sckg-serve-"))
     procs: list[subprocess.Popen] = []
     try:
-        data = work / "data.nq"
-        with open(data, "w", encoding="utf-8") as f:
-            f.writelines(generate(SIZES[args.size][0], observations=SIZES[args.size][1]))
-        seed = ox.Store(str(work / "store"))
-        seed.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-        seed.optimize()
-        quads = len(seed)
-        del seed
+        data, quads = bulk_loaded(args.size, work, "store")
         from app import auth
         token = auth.add(str(work / "tokens.json"), "bench", "*")
         port = free_port()

@@ -25,6 +25,18 @@ def _nt(n: int, tag: str) -> bytes:
                     for i in range(n))
 
 
+def bulk_loaded(size: str, work: Path, name: str) -> tuple[Path, int]:
+    """The generated data of ``size`` as N-Quads in ``work``, bulk-loaded and optimized into the store folder
+    ``work / name``: (the N-Quads file, the number of quads)."""
+    data = work / "data.nq"
+    with open(data, "w", encoding="utf-8") as f:
+        f.writelines(generate(SIZES[size][0], observations=SIZES[size][1]))
+    seed = ox.Store(str(work / name))
+    seed.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+    seed.optimize()
+    return data, len(seed)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", default="M", choices=sorted(SIZES))
@@ -33,14 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sckg-writes-"))
     try:
-        data = work / "data.nq"
-        with open(data, "w", encoding="utf-8") as f:
-            f.writelines(generate(SIZES[args.size][0], observations=SIZES[args.size][1]))
-        seed = ox.Store(str(work / "seed"))
-        seed.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-        seed.optimize()
-        quads = len(seed)
-        del seed
+        _, quads = bulk_loaded(args.size, work, "seed")
         store = OxigraphStore(work / "seed")
         store.wait_for_copy(600)
         times = []
