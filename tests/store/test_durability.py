@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -346,3 +348,56 @@ def test_workers_that_read_the_engine_give_way_to_the_copy_once_it_is_in_place(t
         gate.set()
         executor.close()
         again.close()
+
+
+def test_a_write_killed_while_it_is_applied_leaves_the_old_graph_and_record_or_the_new_ones(tmp_path):
+    """A graph of 60 000 triples and its record replace a small graph and its record, in a child killed with
+    SIGKILL at moments spread over the time the write takes: the store reopened holds the old pair or the new
+    pair, whole; once acknowledged, the new pair."""
+    store_dir = tmp_path / "store"
+    child = textwrap.dedent(f"""
+        import sys
+        from app.store import OxigraphStore
+        s = OxigraphStore({str(store_dir)!r}, replica=False)
+        def nt(tag, n):
+            return b"".join(b'<https://e.org/%d> <https://e.org/p> "%s" .\\n' % (i, tag) for i in range(n)), "ntriples"
+        record = 'DELETE WHERE {{ GRAPH <https://e.org/meta> {{ <https://e.org/g> <https://e.org/n> ?n }} }} ; ' \\
+                 'INSERT DATA {{ GRAPH <https://e.org/meta> {{ <https://e.org/g> <https://e.org/n> %d }} }}'
+        if s.count("https://e.org/g") == 0:
+            s.replace_graphs({{"https://e.org/g": nt(b"old", 500)}}, record % 500)
+        print("ready", flush=True)
+        s.replace_graphs({{"https://e.org/g": nt(b"new", 60000)}}, record % 60000)
+        print("done", flush=True)
+    """)
+    def run(kill_after: float | None) -> float:
+        """Start the child, kill it ``kill_after`` seconds into the write (None: once it is acknowledged);
+        returns how long the write ran."""
+        if store_dir.exists():
+            shutil.rmtree(store_dir)
+        proc = subprocess.Popen([sys.executable, "-c", child], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "ready"
+        t0 = time.monotonic()
+        if kill_after is None:
+            assert proc.stdout.readline().strip() == "done"
+        else:
+            time.sleep(kill_after)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        return time.monotonic() - t0
+
+    took = run(None)  # how long the write takes here, and that once acknowledged it is kept
+    seen = []
+    for kill_after in (None, 0.1 * took, 0.5 * took, 0.9 * took):
+        if kill_after is not None:
+            run(kill_after)
+        s = OxigraphStore(store_dir, replica=False)
+        try:
+            n = s.count("https://e.org/g")
+            recorded = s.query("SELECT ?n WHERE { GRAPH <https://e.org/meta> { <https://e.org/g> ?p ?n } }")
+            tags = {str(r["o"]) for r in s.query("SELECT DISTINCT ?o WHERE { GRAPH <https://e.org/g> { ?s ?p ?o } }")}
+            assert (n, tags) in ((500, {"old"}), (60000, {"new"}))
+            assert [int(r["n"]) for r in recorded] == [n]
+            seen.append(n)
+        finally:
+            s.close()
+    assert seen[0] == 60000  # the acknowledged write
