@@ -7,14 +7,15 @@ to the engine meanwhile. So the copy never holds what the engine does not, and a
 engine rolled back, never reaches it.
 
 A rebuild copies one snapshot of the engine, taken together with its generation: a checkpoint of the
-engine's files (hard links, in milliseconds), dumped by the engine and loaded into the new copy by the engine,
-both in native code that lets the serving threads run meanwhile. Writes committed while it copies are kept in
+engine's files (hard links, in milliseconds), dumped by the engine to a file in the temporary folder and
+loaded into the new copy by the engine, both in native code that lets the serving threads run meanwhile. Writes committed while it copies are kept in
 a journal and applied to the new copy before it is put in place.
 """
 from __future__ import annotations
 
 import logging
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -112,7 +113,10 @@ class Replica:
 
     def _rebuild(self) -> None:
         shutil.rmtree(self._scratch, ignore_errors=True)
-        checkpoint, dump = self._scratch / "checkpoint", self._scratch / "quads.nq"
+        # the checkpoint is hard links beside the engine's files; the dump goes to the temporary folder
+        # (TMPDIR), so that it never takes the room the engine's writes need
+        checkpoint = self._scratch / "checkpoint"
+        dump = Path(tempfile.mkdtemp(prefix="sckg-copy-")) / "quads.nq"
         copy = ox.Store()
         try:
             self._scratch.mkdir(parents=True)
@@ -136,6 +140,7 @@ class Replica:
             with self.lock:
                 self._journal = None
             shutil.rmtree(self._scratch, ignore_errors=True)
+            shutil.rmtree(dump.parent, ignore_errors=True)
         self._ready.set()
 
     def close(self) -> None:

@@ -145,6 +145,7 @@ def test_a_write_that_fills_the_disk_is_507_and_nowhere_before_or_after_a_restar
     store = app.extensions["sckg.store"]
     store.replace_graph("https://e.org/small", (b'<https://e.org/a> <https://e.org/p> "kept" .\n', "ntriples"))
     token = auth.add(app.config["TOKENS"], "admin", "*")
+    assert store.wait_for_copy(60)
     filler = _fill(small_disk, leave=3 * 1024 * 1024)
     r = client.put("/graph-store", query_string={"graph": "https://e.org/big"}, data=_big(50_000)[0],
                    headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {token}"})
@@ -172,6 +173,7 @@ def test_a_one_triple_insert_needs_no_room_for_its_graph(small_disk):
     s = OxigraphStore(small_disk / "store")
     try:
         s.replace_graph("https://e.org/big", _big(20_000))
+        assert s.wait_for_copy(60)  # no copy is being taken while the disk is filled
         _fill(small_disk, leave=11 * 1024 * 1024)
         s.update('INSERT DATA { GRAPH <https://e.org/big> { <https://e.org/one> <https://e.org/p> "more" } }')
         assert s.count("https://e.org/big") == 20_001
