@@ -32,6 +32,10 @@ SETTINGS = [
     Setting("RESULT_LIMIT", 10000, "most rows a SPARQL SELECT answers; the cap is announced in a header"),
     Setting("MAX_QUERY_BYTES", 1_000_000, "largest query or update body (413 beyond)"),
     Setting("MAX_UPLOAD_BYTES", 16_000_000, "largest RDF upload (413 beyond)"),
+    Setting("MAX_UPLOAD_TRIPLES", 1_000_000, "most triples a partner upload over HTTP may become (413 while it is "
+            "mapped, before memory runs away; 0: no limit); sckg partner ingest has none"),
+    Setting("UPLOAD_DEADLINE_S", 90.0, "seconds after which a partner upload still being checked is not written "
+            "(503): its client has usually given up by then; 0: no deadline"),
     Setting("ALLOWED_SERVICE_HOSTS", "", "comma-separated hosts SERVICE/LOAD may reach (none by default)"),
     Setting("QUERY_WORKERS", 2, "processes that evaluate SPARQL queries (killed and replaced on timeout): the heavy "
             "lane"),

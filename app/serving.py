@@ -73,7 +73,7 @@ def serve(config: dict, host: str, port: int, threads: int, server: str) -> None
         srv = create_server(app, host=host, port=port, threads=threads, ident="sckg",
                             max_request_body_size=body_limit, connection_limit=int(config["CONNECTION_LIMIT"]),
                             channel_timeout=int(config["CHANNEL_TIMEOUT_S"]), backlog=int(config["BACKLOG"]),
-                            asyncore_use_poll=True)
+                            asyncore_use_poll=True, channel_request_lookahead=5)
         _ready(app)
         srv.run()
         return
