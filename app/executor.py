@@ -21,7 +21,8 @@ worker) unless its normalized text (:func:`lane_key`: no comments, spacing or nu
 ``light_ms`` before; a light-lane query that runs past ``light_ms`` is *demoted*: its text is remembered as
 heavy, its worker leaves the light lane to finish it (counted in the heavy lane, or as a spare when that lane is
 full, retired after its answer) and a fresh light worker is forked for the next lookup. Heavy-lane queries never
-take a light worker, so at most ``light_ms`` plus a fork separates a lookup from a free worker.
+take a light worker, so at most ``light_ms`` plus a fork separates a lookup from a free worker. Heavy-lane
+workers run ``heavy_nice`` steps lower in CPU priority, so a lookup gets a core while long queries hold them all.
 """
 from __future__ import annotations
 
@@ -262,9 +263,10 @@ class Executor:
     kept for queries not known to run past ``light_ms`` (the light lane; none: one lane for all)."""
 
     def __init__(self, store, size: int = 2, timeout: float = 20.0, memory_mb: int = 0, light: int = 0,
-                 light_ms: float = 100.0):
+                 light_ms: float = 100.0, heavy_nice: int = 5):
         self.store, self.size, self.timeout, self.memory_mb = store, max(1, int(size)), float(timeout), memory_mb
         self.light, self.light_s = max(0, int(light)), max(0.001, float(light_ms) / 1000)
+        self.heavy_nice = max(0, int(heavy_nice))
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
         self._live: set[_Worker] = set()
@@ -307,7 +309,18 @@ class Executor:
         self.forks += 1
         w = _Worker(pid, parent, generation, lane)
         self._live.add(w)
+        if lane == HEAVY:
+            self._lower_priority(w)
         return w
+
+    def _lower_priority(self, w: _Worker) -> None:
+        """A heavy-lane worker runs at a lower CPU priority (``heavy_nice``), so a light query gets a core at
+        once even while long queries keep every core busy; alone, a heavy query still gets all it can use."""
+        if self.heavy_nice and self.light:
+            try:
+                os.setpriority(os.PRIO_PROCESS, w.pid, os.getpriority(os.PRIO_PROCESS, 0) + self.heavy_nice)
+            except OSError:
+                pass
 
     def _count(self, lane: str) -> int:
         return sum(1 for w in self._live if w.lane == lane)
@@ -385,6 +398,7 @@ class Executor:
                 return  # as many spares as heavy workers already: this one stays in the light lane
             self.demoted += 1
             w.lane = lane
+            self._lower_priority(w)
             self._cond.notify_all()
 
     def warm(self, prime: bool = True) -> None:

@@ -49,6 +49,12 @@ def _ready(app) -> None:
     sys.stdout.flush()
 
 
+def _load(target: str):
+    import importlib
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def application():
     """The app, ready to answer (Granian's factory: called in its worker process)."""
     from app import create_app
@@ -57,8 +63,9 @@ def application():
     return app
 
 
-def serve(config: dict, host: str, port: int, threads: int, server: str) -> None:
-    """Listen on ``host:port`` with ``server`` (granian or waitress) until stopped.
+def serve(config: dict, host: str, port: int, threads: int, server: str, target: str | None = None) -> None:
+    """Listen on ``host:port`` with ``server`` (granian or waitress) until stopped; ``target``: another app
+    factory (``module:function``, called in the serving process; the benchmarks' app).
 
     :raises OSError: the address cannot be bound (waitress; Granian reports it and exits).
     """
@@ -69,12 +76,13 @@ def serve(config: dict, host: str, port: int, threads: int, server: str) -> None
         from waitress.server import create_server
 
         from app import create_app
-        app = create_app()
+        app = create_app() if target is None else _load(target)()
         srv = create_server(app, host=host, port=port, threads=threads, ident="sckg",
                             max_request_body_size=body_limit, connection_limit=int(config["CONNECTION_LIMIT"]),
                             channel_timeout=int(config["CHANNEL_TIMEOUT_S"]), backlog=int(config["BACKLOG"]),
                             asyncore_use_poll=True, channel_request_lookahead=5)
-        _ready(app)
+        if target is None:
+            _ready(app)
         srv.run()
         return
     if server != "granian":
@@ -83,7 +91,7 @@ def serve(config: dict, host: str, port: int, threads: int, server: str) -> None
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
-    Granian("app.serving:application", factory=True, address=host, port=port, interface=Interfaces.WSGI,
+    Granian(target or "app.serving:application", factory=True, address=host, port=port, interface=Interfaces.WSGI,
             workers=1, blocking_threads=threads, backlog=int(config["BACKLOG"]), websockets=False,
             http1_settings=HTTP1Settings(header_read_timeout=int(config["CHANNEL_TIMEOUT_S"]) * 1000),
             log_level=LogLevels.warning, log_access=False).serve()
