@@ -41,6 +41,8 @@ SETTINGS = [
             "lane"),
     Setting("QUERY_LIGHT_WORKERS", 1, "more query processes kept for queries not known to be slow (the light lane), "
             "so a lookup never waits behind long queries; 0: one lane for all"),
+    Setting("QUERY_HEAVY_NICE", 0, "nice steps the heavy lane's workers run below the light lane's (0: the same "
+            "priority; more favours lookups on a server whose cores long queries keep busy)"),
     Setting("QUERY_LIGHT_MS", 100.0, "milliseconds a query may run on the light lane; past that its text (without "
             "comments, spacing or numbers) counts as heavy and a fresh light worker serves the next lookup"),
     Setting("DEFAULT_LANGUAGE", "en", "language of pages when the browser states none (en, fr or es)"),

@@ -331,11 +331,14 @@ class Executor:
             self._idle.remove(w)
         w.kill()
 
-    def _take(self, deadline: float, lane: str = HEAVY) -> _Worker:
-        """An idle worker of the lane that holds the store's current state, or a new one; a light query also
-        takes an idle heavy worker. A worker holding an older state never answers (it is replaced)."""
+    def _take(self, deadline: float, key: bytes | None = None) -> _Worker:
+        """An idle worker of the lane of ``key`` that holds the store's current state, or a new one; a light
+        query also takes an idle heavy worker. The lane is read again while the query waits: a text found heavy
+        meanwhile (another copy of it was demoted) waits for the heavy lane. A worker holding an older state
+        never answers (it is replaced)."""
         with self._cond:
             while True:
+                lane = self.lane_of(key)
                 gen = self.store.generation
                 for w in [w for w in self._idle if w.generation != gen]:
                     self._retire(w)
@@ -443,7 +446,7 @@ class Executor:
         deadline = time.monotonic() + limit
         if self.light and key is None:
             key = lane_key(job.text)
-        w = self._take(deadline, self.lane_of(key))
+        w = self._take(deadline, key)
         try:
             w.conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
             if w.lane == LIGHT and not w.conn.poll(min(self.light_s, max(0.0, deadline - time.monotonic()))):

@@ -102,7 +102,8 @@ def init_app(app) -> None:
         app.extensions["sckg.executor"] = Executor(store, app.config["QUERY_WORKERS"], app.config["QUERY_TIMEOUT_S"],
                                                    app.config.get("QUERY_MEMORY_MB", 0),
                                                    light=app.config.get("QUERY_LIGHT_WORKERS", 1),
-                                                   light_ms=app.config.get("QUERY_LIGHT_MS", 100.0))
+                                                   light_ms=app.config.get("QUERY_LIGHT_MS", 100.0),
+                                                   heavy_nice=app.config.get("QUERY_HEAVY_NICE", 0))
     elif isinstance(getattr(store, "timeout", None), (int, float)):  # a remote store: its client stops waiting
         store.timeout = min(store.timeout, float(app.config["QUERY_TIMEOUT_S"]))
     from app.browse_web import byte_budget
