@@ -316,8 +316,8 @@ def find_wrk() -> str | None:
     if os.geteuid() == 0 and shutil.which("apt-get"):
         for step in (["apt-get", "install", "-y", "-q", "wrk"], ["apt-get", "update", "-q"],
                      ["apt-get", "install", "-y", "-q", "wrk"]):
-            if subprocess.run(step, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0 \
-                    and shutil.which("wrk"):
+            done = subprocess.run(step, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            if done.returncode == 0 and shutil.which("wrk"):
                 break
     return shutil.which("wrk")
 
@@ -340,7 +340,7 @@ def load_tool(url: str, text: str, modulo: int, conc: int, seconds: float, work:
     qfile.write_text(text, encoding="utf-8")
     proc = subprocess.run([wrk, "-t", str(min(2, conc)), "-c", str(conc), "-d", f"{seconds:g}s", "--timeout", "30s",
                            "-s", str(WRK_SCRIPT), url, "--", str(qfile), str(modulo)],
-                          capture_output=True, text=True, timeout=seconds + 120)
+                          capture_output=True, text=True, timeout=seconds + 120, check=False)
     line = next((x for x in proc.stdout.splitlines() if x.startswith("JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk failed: {proc.stderr.strip() or proc.stdout.strip()}")
@@ -371,12 +371,14 @@ def side_by_side(servers: dict[str, str], loads: dict[str, tuple[str, int]], con
     return out
 
 
-def light_under_heavy(url: str, heavy: str, clients: int, seconds: float, work: Path, wrk: str | None) -> dict:
+def light_under_heavy(url: str, heavy: str, clients: int, seconds: float, work: Path, wrk: str | None,
+                      settle: float = 25.0) -> dict:
     """Light lookups at concurrency 1 (their median and p99) alone, then while ``clients`` heavy clients, each
     from its own loopback address (127.0.0.2 …), send ``heavy`` in a loop (a distinct comment each time)."""
     import http.client
     from urllib.parse import urlencode, urlsplit
     parts = urlsplit(url)
+    time.sleep(settle)  # queries the last load run left queued end (or time out) first
     alone = load_tool(url, light_template(), 1000, 1, seconds, work, wrk)
     stop, outcomes, lock = threading.Event(), {}, threading.Lock()
 
@@ -411,12 +413,49 @@ def light_under_heavy(url: str, heavy: str, clients: int, seconds: float, work: 
     return {"alone": alone, "with_heavy": busy, "heavy_clients": clients, "heavy_outcomes": outcomes}
 
 
+def idle_connections(url: str, held: int = 1000, probes: int = 20) -> dict:
+    """``held`` connections opened and left idle (half of them with a request whose headers never end), then
+    ``probes`` lookups one after another: their median and worst latency, and how many were answered."""
+    import resource
+    import socket
+    from urllib.parse import urlsplit
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = held + 256
+    if soft != resource.RLIM_INFINITY and soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
+    parts, socks, times, answered = urlsplit(url), [], [], 0
+    try:
+        for i in range(held):
+            s = socket.create_connection((parts.hostname, parts.port), timeout=10)
+            if i % 2:
+                s.sendall(b"GET /sparql HTTP/1.1\r\nHost: localhost\r\n")
+            socks.append(s)
+        time.sleep(1)
+        for i in range(probes):
+            t0 = time.perf_counter()
+            try:
+                r = requests.post(url, data={"query": light_query(i) + f"\n# idle {time.time_ns()}"}, headers=JSON,
+                                  timeout=30)
+                answered += r.status_code == 200
+            except requests.RequestException:
+                pass
+            times.append((time.perf_counter() - t0) * 1000)
+    finally:
+        for s in socks:
+            s.close()
+    out = {"held": len(socks), "probes": probes, "answered": answered,
+           "median_ms": round(statistics.median(times), 2), "max_ms": round(max(times), 2)}
+    print(f"{len(socks)} idle connections held: {answered}/{probes} lookups answered, median {out['median_ms']} ms, "
+          f"max {out['max_ms']} ms", flush=True)
+    return out
+
+
 def wrk_bench(args, work: Path, results: dict) -> None:
     """The side-by-side throughput runs with wrk (``--wrk``): SCKG and ``oxigraph serve`` at ``--size``, light
     and ``--wrk-heavy`` queries at concurrency 8; SCKG and rdflib-endpoint at ``--rdflib-size``, light queries;
     then light lookups while 8 heavy clients run."""
+    from app.allocator import child_environ
     from bench.generate import SIZES
-    from app.allocator import child_environ, choose
     wrk = find_wrk()
     print(f"load tool: {wrk or 'the Python client (wrk could not be installed)'}", flush=True)
     data, quads, store_path = prepare(args.size, work)
@@ -445,6 +484,7 @@ def wrk_bench(args, work: Path, results: dict) -> None:
         slowest = args.lanes_heavy if args.lanes_heavy in heavy else "most-cited-barriers"
         out["lanes"] = light_under_heavy(sckg, heavy[slowest], 8, args.wrk_seconds, work, wrk)
         out["lanes"]["heavy_query"] = slowest
+        out["idle"] = idle_connections(sckg, args.idle)
         stop(procs.pop())
         if args.rdflib_size != "none" and importlib.util.find_spec("rdflib_endpoint") is not None:
             rdata, rquads, rstore = prepare(args.rdflib_size, work)
@@ -484,7 +524,9 @@ def main(argv=None) -> int:
                     help="only the side-by-side wrk runs (throughput at c=8, lookups under heavy load)")
     ap.add_argument("--wrk-seconds", type=float, default=8.0, help="seconds of each wrk run")
     ap.add_argument("--wrk-rounds", type=int, default=3, help="wrk runs per server and load (the median is kept)")
-    ap.add_argument("--wrk-heavy", default="most-cited-barriers,events-per-city,practices-by-axis-and-region",
+    ap.add_argument("--idle", type=int, default=1000, help="idle connections held open during the --wrk lookups")
+    ap.add_argument("--wrk-heavy", default="events-per-city,cities-by-edition-and-region,learning-meetings,"
+                                           "most-cited-barriers",
                     help="heavy queries of queries/ for the wrk runs")
     ap.add_argument("--lanes-heavy", default="most-cited-barriers", help="the heavy query of the lanes run")
     ap.add_argument("--oxigraph-malloc", action="store_true",
