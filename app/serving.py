@@ -3,7 +3,8 @@
 ``SERVER=granian`` (the default): Granian, a Rust HTTP server, runs the WSGI app in one worker process with
 ``THREADS`` request threads. Connections are held by its native event loop, so idle or slow clients cost no
 Python thread and no connection slot; only requests whose headers have arrived reach the app. One worker,
-because the embedded store is opened by one process (the query workers are forked from it).
+because the embedded store is opened by one process (the query workers are forked from it). On a stop signal
+the worker has 10 s to end (threads still deriving data are then cut off: derived data is recomputed at start).
 
 ``SERVER=waitress``: waitress, tuned for the same load: ``poll`` instead of ``select`` (no 1 024 descriptor
 ceiling), ``CONNECTION_LIMIT`` connections, idle ones closed after ``CHANNEL_TIMEOUT_S``, a larger listen
@@ -15,9 +16,13 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 
 #: the environment variable that tells the worker process what to print once it listens
 _BANNER = "SCKG_SERVE_BANNER"
+#: set when the server starts listening only after the app is made (Granian on Linux)
+_LISTENS_LATER = "SCKG_SERVE_LISTENS_LATER"
 
 
 def _more_descriptors(wanted: int = 65536) -> None:
@@ -45,8 +50,31 @@ def _ready(app) -> None:
     if executor is not None:
         executor.warm()  # fork the query workers and touch the store's pages before the first client
     where = os.environ.get(_BANNER, "")
-    click.echo(f"SCKG serving on {where}/  (SPARQL endpoint: {where}/sparql; allocator: {active()})")
-    sys.stdout.flush()
+
+    def banner() -> None:
+        click.echo(f"SCKG serving on {where}/  (SPARQL endpoint: {where}/sparql; allocator: {active()})")
+        sys.stdout.flush()
+
+    if os.environ.get(_LISTENS_LATER):  # Granian opens its socket once this factory has returned
+        threading.Thread(target=_when_listening, args=(where, banner), daemon=True).start()
+    else:
+        banner()
+
+
+def _when_listening(where: str, then, seconds: float = 120.0) -> None:
+    """Call ``then`` once ``where`` (``http://host:port``) accepts connections (at most ``seconds`` later)."""
+    import socket
+    from urllib.parse import urlsplit
+    parts = urlsplit(where)
+    host = parts.hostname if parts.hostname not in ("0.0.0.0", "::", "") else "127.0.0.1"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((host, parts.port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.02)
+    then()
 
 
 def _load(target: str):
@@ -87,6 +115,7 @@ def serve(config: dict, host: str, port: int, threads: int, server: str, target:
         return
     if server != "granian":
         raise ValueError(f"SERVER is granian or waitress, not {server!r}")
+    os.environ[_LISTENS_LATER] = "1"
     from granian import Granian
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
@@ -94,4 +123,4 @@ def serve(config: dict, host: str, port: int, threads: int, server: str, target:
     Granian(target or "app.serving:application", factory=True, address=host, port=port, interface=Interfaces.WSGI,
             workers=1, blocking_threads=threads, backlog=int(config["BACKLOG"]), websockets=False,
             http1_settings=HTTP1Settings(header_read_timeout=int(config["CHANNEL_TIMEOUT_S"]) * 1000),
-            log_level=LogLevels.warning, log_access=False).serve()
+            log_level=LogLevels.warning, log_access=False, workers_kill_timeout=10).serve()
