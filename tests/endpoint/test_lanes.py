@@ -81,3 +81,24 @@ def test_one_lane_without_light_workers(store):
         assert json.loads(ex.run(Job(LOOKUP, limit=10)).body)["results"]["bindings"]
     finally:
         ex.close()
+
+
+def test_over_http_a_lookup_is_answered_while_heavy_queries_run(server):
+    from tests.endpoint.conftest import CANARY_TRIPLES, sparql
+    s = server(QUERY_TIMEOUT_S=4, MAX_QUERIES_PER_CLIENT=16)
+    statuses: list[int] = []
+    heavy = [threading.Thread(target=lambda i=i: statuses.append(sparql(s, HEAVY_QUERY + f"\n# {i}").status_code))
+             for i in range(4)]
+    try:
+        for t in heavy:
+            t.start()
+        time.sleep(0.5)
+        for _ in range(3):
+            r = sparql(s, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/sckg/graph/partner/canary/test> "
+                          "{ ?s ?p ?o } }", timeout=30)
+            assert r.status_code == 200 and r.json()["results"]["bindings"][0]["n"]["value"] == str(CANARY_TRIPLES)
+        assert statuses == [] and all(t.is_alive() for t in heavy)
+    finally:
+        for t in heavy:
+            t.join(timeout=30)
+    assert statuses == [503] * 4
