@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -42,7 +43,8 @@ def _serve(tmp_path: Path, server: str):
            "SCKG_TOKENS": str(tmp_path / "tokens.json"), "SCKG_DUMPS_DIR": str(tmp_path / "dumps"),
            "SCKG_INDEX_PATH": str(tmp_path / "index.sqlite"), "SCKG_SERVER": server}
     proc = subprocess.Popen([sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            start_new_session=True)  # its own process group: the server's worker goes with it
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
@@ -50,9 +52,22 @@ def _serve(tmp_path: Path, server: str):
             return proc, port
         if not line and proc.poll() is not None:
             break
-    proc.kill()
-    proc.wait(30)
+    _stop(proc)
     raise AssertionError(f"sckg serve ({server}) did not start")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the server and every process of its group (Granian's worker, the query workers)."""
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(30)
 
 
 @pytest.mark.slow
@@ -82,10 +97,5 @@ def test_a_request_is_answered_while_a_thousand_idle_connections_are_held(tmp_pa
     finally:
         for s in held:
             s.close()
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(30)
+        _stop(proc)
     assert proc.returncode is not None
