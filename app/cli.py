@@ -58,31 +58,18 @@ def with_store(f):
 @cli.command("serve", with_appcontext=False)
 @click.option("--host", default=None, help="address to bind (default 127.0.0.1, or SCKG_HOST)")
 @click.option("--port", default=None, type=int, help="port (default 8080, or SCKG_PORT)")
-@click.option("--threads", default=None, type=int, help="request threads (default 8)")
-def serve(host, port, threads):
-    """Serve SCKG over HTTP with waitress; an empty store is loaded with the default data first."""
-    from app import create_app
-    from app.loading import start
-    app = create_app()
-    report = start(app)
-    if report:
-        click.echo(report)
-    host = host or app.config["HOST"]
-    port = port or app.config["PORT"]
-    from waitress.server import create_server
+@click.option("--threads", default=None, type=int, help="request threads (default 32, or SCKG_THREADS)")
+@click.option("--server", default=None, type=click.Choice(["granian", "waitress"]),
+              help="HTTP server under the app (default granian, or SCKG_SERVER)")
+def serve(host, port, threads, server):
+    """Serve SCKG over HTTP (app/serving.py); an empty store is loaded with the default data first."""
+    from app.serving import serve as run
+    config = settings.defaults() | settings.from_environ()
+    host, port = host or config["HOST"], port or config["PORT"]
     try:
-        server = create_server(app, host=host, port=port, threads=threads or app.config["THREADS"], ident="sckg",
-                               max_request_body_size=max(app.config["MAX_UPLOAD_BYTES"],
-                                                         app.config["MAX_QUERY_BYTES"]) * 3)
+        run(config, host, port, threads or config["THREADS"], server or config["SERVER"])
     except OSError as e:
         raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
-    executor = app.extensions.get("sckg.executor")
-    if executor is not None:
-        executor.warm()  # fork the query workers and touch the store's pages before the first client
-    from app.allocator import active
-    click.echo(f"SCKG serving on http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql; "
-               f"allocator: {active()})")
-    server.run()
 
 
 @cli.command("load", with_appcontext=False)

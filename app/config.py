@@ -36,13 +36,31 @@ SETTINGS = [
     Setting("RESULT_LIMIT", 10000, "most rows a SPARQL SELECT answers; the cap is announced in a header"),
     Setting("MAX_QUERY_BYTES", 1_000_000, "largest query or update body (413 beyond)"),
     Setting("MAX_UPLOAD_BYTES", 16_000_000, "largest RDF upload (413 beyond)"),
+    Setting("MAX_UPLOAD_TRIPLES", 1_000_000, "most triples a partner upload over HTTP may become (413 while it is "
+            "mapped, before memory runs away; 0: no limit); sckg partner ingest has none"),
+    Setting("UPLOAD_DEADLINE_S", 90.0, "seconds after which a partner upload still being checked is not written "
+            "(503): its client has usually given up by then; 0: no deadline"),
     Setting("ALLOWED_SERVICE_HOSTS", "", "comma-separated hosts SERVICE/LOAD may reach (none by default)"),
-    Setting("QUERY_WORKERS", 2, "processes that evaluate SPARQL queries (killed and replaced on timeout)"),
+    Setting("QUERY_WORKERS", 2, "processes that evaluate SPARQL queries (killed and replaced on timeout): the heavy "
+            "lane"),
+    Setting("QUERY_LIGHT_WORKERS", 1, "more query processes kept for queries not known to be slow (the light lane), "
+            "so a lookup never waits behind long queries; 0: one lane for all"),
+    Setting("QUERY_HEAVY_NICE", 0, "nice steps the heavy lane's workers run below the light lane's (0: the same "
+            "priority; more favours lookups on a server whose cores long queries keep busy)"),
+    Setting("QUERY_LIGHT_MS", 100.0, "milliseconds a query may run on the light lane; past that its text (without "
+            "comments, spacing or numbers) counts as heavy and a fresh light worker serves the next lookup"),
     Setting("DEFAULT_LANGUAGE", "en", "language of pages when the browser states none (en, fr or es)"),
     Setting("PAGE_SIZE", 20, "rows per page in list pages"),
     Setting("HOST", "127.0.0.1", "address sckg serve binds"),
     Setting("PORT", 8080, "port sckg serve listens on"),
-    Setting("THREADS", 8, "request threads of sckg serve"),
+    Setting("THREADS", 32, "request threads of sckg serve: more than the queries expected at once, so a lookup "
+            "finds a thread while long queries hold others"),
+    Setting("SERVER", "granian", "HTTP server of sckg serve: granian (native connection handling) or waitress"),
+    Setting("BACKLOG", 2048, "connections the listening socket queues before sckg serve accepts them"),
+    Setting("CHANNEL_TIMEOUT_S", 60, "seconds an idle connection (or one whose request headers have not all "
+            "arrived) is kept open by sckg serve"),
+    Setting("CONNECTION_LIMIT", 2000, "connections waitress holds at once (SERVER=waitress; granian has no such "
+            "limit)"),
     Setting("DERIVED_DELAY_S", 1.0, "seconds without a write before derived data is refreshed (at most ten "
             "times that after the first write of a burst)"),
     Setting("DUMPS_DIR", "./var/dumps", "where /dumps/ files are written"),

@@ -14,11 +14,21 @@ Reading the engine's in-memory store writes to the pages it reads (reference cou
 first queries pay for copying those pages and run up to twice as slowly; :meth:`Executor.warm` therefore
 primes each new worker with one scan of all quads. SELECT answers are written by the engine's own writers
 even under the row cap (:func:`native_capped_solutions`).
+
+Two lanes keep a lookup from waiting behind long queries. ``size`` workers form the heavy lane; ``light`` more
+workers are kept for queries not known to be slow. A query starts on the light lane (or on an idle heavy
+worker) unless its normalized text (:func:`lane_key`: no comments, spacing or number values) ran past
+``light_ms`` before; a light-lane query that runs past ``light_ms`` is *demoted*: its text is remembered as
+heavy, its worker leaves the light lane to finish it (counted in the heavy lane, or as a spare when that lane is
+full, retired after its answer) and a fresh light worker is forked for the next lookup. Heavy-lane queries never
+take a light worker, so at most ``light_ms`` plus a fork separates a lookup from a free worker. Heavy-lane
+workers run ``heavy_nice`` steps lower in CPU priority, so a lookup gets a core while long queries hold them all.
 """
 from __future__ import annotations
 
 import atexit
 import dataclasses
+import hashlib
 import logging
 import os
 import pickle
@@ -27,11 +37,13 @@ import signal
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from multiprocessing.connection import Pipe
 
 import pyoxigraph as ox
 
+from app import sparql_text
 from app.errors import BadRequest, QueryTimeout
 from app.results import RESULT_FORMATS, capped_graph, capped_solutions
 from app.store import rdf_format
@@ -192,9 +204,34 @@ def _child_main(conn, store: ox.Store | None, path: str | None, custom_functions
         conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+LIGHT, HEAVY, SPARE = "light", "heavy", "spare"
+#: how many normalized texts the lanes remember as heavy (least recently seen forgotten first)
+HEAVY_KEYS = 4096
+
+
+def lane_key(text: str, toks: list | None = None) -> bytes:
+    """A digest of the query's shape: its tokens without comments or spacing, each run of digits outside
+    strings and IRIs as one ``0`` (``LIMIT 10`` and ``LIMIT 11`` cost alike). ``toks``: the text's tokens,
+    when the caller has them (:func:`app.sparql_text.tokens`)."""
+    if toks is None:
+        try:
+            toks = sparql_text.tokens(text)
+        except sparql_text.TooDeep:
+            return hashlib.blake2b(text.encode(), digest_size=16).digest()
+    parts: list[str] = []
+    for t in toks:
+        if t.kind == "other" and t.text.isdigit():
+            if parts and parts[-1] == "0":
+                continue
+            parts.append("0")
+        else:
+            parts.append(t.text)
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).digest()
+
+
 class _Worker:
-    def __init__(self, pid: int, conn, generation: int, on_copy: bool):
-        self.pid, self.conn, self.generation = pid, conn, generation
+    def __init__(self, pid: int, conn, generation: int, lane: str = HEAVY, on_copy: bool = True):
+        self.pid, self.conn, self.generation, self.lane = pid, conn, generation, lane
         self.on_copy = on_copy  # forked over the in-memory copy (else it reads the engine's files)
         self.reaped = False
 
@@ -223,14 +260,19 @@ class _Worker:
 
 
 class Executor:
-    """A pool of ``size`` forked query workers over ``store.read_view()``."""
+    """A pool of ``size`` forked query workers over ``store.read_view()`` (the heavy lane), and ``light`` more
+    kept for queries not known to run past ``light_ms`` (the light lane; none: one lane for all)."""
 
-    def __init__(self, store, size: int = 2, timeout: float = 20.0, memory_mb: int = 0):
+    def __init__(self, store, size: int = 2, timeout: float = 20.0, memory_mb: int = 0, light: int = 0,
+                 light_ms: float = 100.0, heavy_nice: int = 5):
         self.store, self.size, self.timeout, self.memory_mb = store, max(1, int(size)), float(timeout), memory_mb
+        self.light, self.light_s = max(0, int(light)), max(0.001, float(light_ms) / 1000)
+        self.heavy_nice = max(0, int(heavy_nice))
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
         self._live: set[_Worker] = set()
-        self.forks = self.primed = 0
+        self._heavy_keys: OrderedDict[bytes, None] = OrderedDict()
+        self.forks = self.primed = self.demoted = 0
         self._finalizer = weakref.finalize(self, Executor._kill_all, self._live)
         atexit.register(self._finalizer)
 
@@ -246,7 +288,7 @@ class Executor:
             self._kill_all(self._live)
 
     # --- the pool ----------------------------------------------------------------------------------
-    def _fork(self) -> _Worker:
+    def _fork(self, lane: str = HEAVY) -> _Worker:
         """Fork one worker over the store's current state (the caller holds _cond): over the in-memory copy
         when it is exact and no write is being applied to it, else over the engine's files opened read-only
         in the child."""
@@ -266,9 +308,23 @@ class Executor:
                     os._exit(code)
         child.close()
         self.forks += 1
-        w = _Worker(pid, parent, generation, view is not None)
+        w = _Worker(pid, parent, generation, lane, view is not None)
         self._live.add(w)
+        if lane == HEAVY:
+            self._lower_priority(w)
         return w
+
+    def _lower_priority(self, w: _Worker) -> None:
+        """A heavy-lane worker runs at a lower CPU priority (``heavy_nice``), so a light query gets a core at
+        once even while long queries keep every core busy; alone, a heavy query still gets all it can use."""
+        if self.heavy_nice and self.light:
+            try:
+                os.setpriority(os.PRIO_PROCESS, w.pid, os.getpriority(os.PRIO_PROCESS, 0) + self.heavy_nice)
+            except OSError:
+                pass
+
+    def _count(self, lane: str) -> int:
+        return sum(1 for w in self._live if w.lane == lane)
 
     def _retire(self, w: _Worker) -> None:
         self._live.discard(w)
@@ -276,39 +332,80 @@ class Executor:
             self._idle.remove(w)
         w.kill()
 
-    def _take(self, deadline: float) -> _Worker:
-        """An idle worker that holds the store's current state, or a new one; a worker holding an older state
+    def _take(self, deadline: float, key: bytes | None = None) -> _Worker:
+        """An idle worker of the lane of ``key`` that holds the store's current state, or a new one; a light
+        query also takes an idle heavy worker. The lane is read again while the query waits: a text found heavy
+        meanwhile (another copy of it was demoted) waits for the heavy lane. A worker holding an older state
         never answers (it is replaced), and one reading the engine's files is replaced once the faster
         in-memory copy is in place."""
         with self._cond:
             while True:
+                lane = self.lane_of(key)
                 gen = self.store.generation
                 copy = self.store.state()["in_memory_copy"] == "exact"
                 for w in [w for w in self._idle if w.generation != gen or (copy and not w.on_copy)]:
                     self._retire(w)
-                if self._idle:
-                    return self._idle.pop()
-                if len(self._live) < self.size:
-                    return self._fork()
+                for want in ((LIGHT, HEAVY) if lane == LIGHT else (HEAVY,)):
+                    for i in range(len(self._idle) - 1, -1, -1):
+                        if self._idle[i].lane == want:
+                            return self._idle.pop(i)
+                if lane == LIGHT and self._count(LIGHT) < self.light:
+                    return self._fork(LIGHT)
+                if self._count(HEAVY) < self.size:
+                    return self._fork(HEAVY)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise QueryTimeout(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
+                    busy = self.size + (self.light if lane == LIGHT else 0)
+                    raise QueryTimeout(f"all {busy} query workers stayed busy for {self.timeout:g} s; "
                                        "try again shortly")
                 self._cond.wait(min(remaining, 0.05))
 
     def _give_back(self, w: _Worker) -> None:
         with self._cond:
-            if w.generation != self.store.generation and len(self._live) > 0:
+            if w.lane == SPARE and self._count(HEAVY) < self.size:
+                w.lane = HEAVY  # a heavy worker left meanwhile: this one takes its place
+            if (w.generation != self.store.generation and len(self._live) > 0) or w.lane == SPARE:
                 self._retire(w)
             else:
                 self._idle.append(w)
-            self._cond.notify()
+            self._cond.notify_all()
 
     def _replace(self, w: _Worker) -> None:
         with self._cond:
             self._retire(w)
-            self._idle.append(self._fork())
-            self._cond.notify()
+            if w.lane != SPARE:  # a spare is not replaced: its lane is full without it
+                self._idle.append(self._fork(w.lane))
+            self._cond.notify_all()
+
+    # --- the lanes ---------------------------------------------------------------------------------
+    def lane_of(self, key: bytes | None) -> str:
+        """The lane a query of that :func:`lane_key` starts on."""
+        if not self.light or key is None:
+            return HEAVY
+        with self._cond:
+            if key in self._heavy_keys:
+                self._heavy_keys.move_to_end(key)
+                return HEAVY
+        return LIGHT
+
+    def _demote(self, w: _Worker, key: bytes | None) -> None:
+        """A query on the light lane ran past ``light_ms``: remember its text as heavy and let its worker finish
+        it outside the light lane, so the next light query gets a worker of its own."""
+        with self._cond:
+            if key is not None:
+                self._heavy_keys[key] = None
+                self._heavy_keys.move_to_end(key)
+                while len(self._heavy_keys) > HEAVY_KEYS:
+                    self._heavy_keys.popitem(last=False)
+            if w.lane != LIGHT or w not in self._live:
+                return
+            lane = HEAVY if self._count(HEAVY) < self.size else SPARE
+            if lane == SPARE and self._count(SPARE) >= self.size:
+                return  # as many spares as heavy workers already: this one stays in the light lane
+            self.demoted += 1
+            w.lane = lane
+            self._lower_priority(w)
+            self._cond.notify_all()
 
     def warm(self, prime: bool = True) -> None:
         """Fork the workers now rather than on the first query; with ``prime``, each first runs one scan of
@@ -318,8 +415,10 @@ class Executor:
         Queries arriving meanwhile wait for a worker as usual."""
         with self._cond:
             fresh = []
-            while len(self._live) < self.size:
-                fresh.append(self._fork())
+            while self._count(HEAVY) < self.size:
+                fresh.append(self._fork(HEAVY))
+            while self._count(LIGHT) < self.light:
+                fresh.append(self._fork(LIGHT))
         if prime and all(w.on_copy for w in fresh):
             for w in fresh:
                 w.conn.send_bytes(pickle.dumps(PRIME_JOB, protocol=pickle.HIGHEST_PROTOCOL))
@@ -338,8 +437,9 @@ class Executor:
             self._cond.notify_all()
 
     # --- one query ---------------------------------------------------------------------------------
-    def run(self, job: Job, timeout: float | None = None) -> Answer:
-        """Evaluate ``job`` in a worker within the timeout.
+    def run(self, job: Job, timeout: float | None = None, key: bytes | None = None) -> Answer:
+        """Evaluate ``job`` in a worker within the timeout, on the lane its text's :func:`lane_key` (``key``,
+        computed when not given) belongs to.
 
         :raises QuerySyntaxError: the query does not parse.
         :raises BadRequest: the query cannot be evaluated (invalid, or it exhausted the worker's memory).
@@ -348,9 +448,13 @@ class Executor:
         from app.errors import QuerySyntaxError
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
-        w = self._take(deadline)
+        if self.light and key is None:
+            key = lane_key(job.text)
+        w = self._take(deadline, key)
         try:
             w.conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            if w.lane == LIGHT and not w.conn.poll(min(self.light_s, max(0.0, deadline - time.monotonic()))):
+                self._demote(w, key)
             if not w.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(w)
                 raise QueryTimeout(f"the query ran longer than {limit:g} s and was stopped; narrow it down "

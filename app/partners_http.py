@@ -12,18 +12,31 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.utils import secure_filename
 
 from app import auth, protocol
-from app.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType
+from app.errors import (
+    BadRequest,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 from app.store import get_store
+from ingest.errors import Abandoned
 from ingest.namespaces import graph_iri, partner_graph
 from ingest.partners.context import context, parse_jsonld
 from ingest.partners.mapping import SLUG, find_mapping, load_mapping
-from ingest.partners.pipeline import load_partner_rdf, loaded_datasets, run_partner, stored_report
+from ingest.partners.pipeline import (
+    load_partner_rdf,
+    loaded_datasets,
+    run_partner,
+    stored_report,
+)
 from ingest.resources import resource_dir
 
 bp = Blueprint("partners_http", __name__)
@@ -156,9 +169,33 @@ def _gunzipped(path: Path, limit: int) -> Path:
     return dest
 
 
-def _jsonld(partner: str, dataset: str, limit: int):
+def still_wanted(started: float):
+    """A check for just before the write: raises :class:`Abandoned` when the client has closed its connection
+    (the server says so: waitress with ``channel_request_lookahead``; Granian's WSGI does not tell) or when
+    ``UPLOAD_DEADLINE_S`` have passed since the request arrived, past which a client has usually given up
+    (a commit then would be a write it was never told about)."""
+    disconnected = request.environ.get("waitress.client_disconnected")
+    deadline = float(current_app.config.get("UPLOAD_DEADLINE_S") or 0)
+
+    def check() -> None:
+        if disconnected is not None and disconnected():
+            raise Abandoned("the client closed its connection before the write; nothing was written")
+        took = time.monotonic() - started
+        if deadline and took > deadline:
+            raise Abandoned(f"checking and mapping the upload took {took:.0f} s, longer than a client is expected "
+                            f"to wait ({deadline:g} s, UPLOAD_DEADLINE_S); nothing was written. Split the file, "
+                            "or have the operator load it with 'sckg partner ingest'")
+    return check
+
+
+def _jsonld(partner: str, dataset: str, limit: int, started: float):
     data = protocol.maybe_gunzip(protocol.read_body(limit, "upload"), limit, "upload")
     g = parse_jsonld(data, sckg_contexts(), f"{partner}/{dataset} upload")
+    budget = int(current_app.config.get("MAX_UPLOAD_TRIPLES") or 0)
+    if budget and len(g) > budget:
+        from ingest.partners.records import triple_budget_error
+        raise triple_budget_error(len(g), budget, "the JSON-LD upload")
+    still_wanted(started)()
     n = load_partner_rdf(get_store(), partner, dataset, g, source_name=f"{partner}-{dataset}.jsonld",
                          digest=hashlib.sha256(data).hexdigest())
     return jsonify({"partner": partner, "dataset": dataset, "graph": partner_graph(partner, dataset),
@@ -167,6 +204,7 @@ def _jsonld(partner: str, dataset: str, limit: int):
 
 @bp.post("/partners/<partner>/datasets/<dataset>")
 def ingest(partner, dataset):
+    started = time.monotonic()
     _slugs(partner, dataset)
     if current_app.config.get("READ_ONLY"):
         raise Forbidden("this SCKG is read-only (READ_ONLY): partner uploads are refused")
@@ -176,7 +214,7 @@ def ingest(partner, dataset):
         raise PayloadTooLarge(f"the upload is {request.content_length} bytes; the limit is {limit} "
                               "(MAX_UPLOAD_BYTES)")
     if request.mimetype == "application/ld+json":
-        return _jsonld(partner, dataset, limit)
+        return _jsonld(partner, dataset, limit, started)
     folder = tempfile.mkdtemp(prefix="sckg-partner-")
     try:
         source, name = _save_body(limit, folder)
@@ -186,7 +224,9 @@ def ingest(partner, dataset):
             raise BadRequest(f"mapping {path.name} describes {mapping.partner}/{mapping.dataset}, "
                              f"not {partner}/{dataset}")
         store = get_store()
-        report = run_partner(path, store, source=source, progress=False, base=current_app.config.get("BASE_IRI"))
+        report = run_partner(path, store, source=source, progress=False, base=current_app.config.get("BASE_IRI"),
+                             max_triples=int(current_app.config.get("MAX_UPLOAD_TRIPLES") or 0) or None,
+                             still_wanted=still_wanted(started))
         _refresh_derived(store)
         return jsonify(report.to_dict())
     finally:

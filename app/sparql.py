@@ -21,7 +21,7 @@ from werkzeug.sansio.utils import get_current_url
 
 from app import guard, protocol
 from app.errors import BadRequest, Forbidden, PayloadTooLarge, TooManyRequests, UnsupportedMediaType
-from app.executor import Answer, Executor, Job
+from app.executor import Answer, Executor, Job, lane_key
 from app.results import decoded
 from app.sparql_text import bind_values
 from app.store import get_store
@@ -100,7 +100,10 @@ def init_app(app) -> None:
     store = app.extensions["sckg.store"]
     if getattr(store, "embedded", False):
         app.extensions["sckg.executor"] = Executor(store, app.config["QUERY_WORKERS"], app.config["QUERY_TIMEOUT_S"],
-                                                   app.config.get("QUERY_MEMORY_MB", 0))
+                                                   app.config.get("QUERY_MEMORY_MB", 0),
+                                                   light=app.config.get("QUERY_LIGHT_WORKERS", 1),
+                                                   light_ms=app.config.get("QUERY_LIGHT_MS", 100.0),
+                                                   heavy_nice=app.config.get("QUERY_HEAVY_NICE", 0))
     elif isinstance(getattr(store, "timeout", None), (int, float)):  # a remote store: its client stops waiting
         store.timeout = min(store.timeout, float(app.config["QUERY_TIMEOUT_S"]))
     from app.browse_web import byte_budget
@@ -108,8 +111,9 @@ def init_app(app) -> None:
     app.extensions["sckg.limiter"] = ClientLimiter(app.config.get("MAX_QUERIES_PER_CLIENT", 4))
 
 
-def run_job(job: Job, *, cache: bool = True) -> Answer:
-    """Evaluate a job on the app's store: in a worker for the embedded store, remotely otherwise.
+def run_job(job: Job, *, cache: bool = True, key: bytes | None = None) -> Answer:
+    """Evaluate a job on the app's store: in a worker for the embedded store (on the lane of ``key``, its
+    text's :func:`app.executor.lane_key`, computed when not given), remotely otherwise.
 
     :raises QuerySyntaxError, BadRequest, QueryTimeout: see :meth:`Executor.run`.
     """
@@ -120,7 +124,7 @@ def run_job(job: Job, *, cache: bool = True) -> Answer:
         return hit
     executor: Executor | None = current_app.extensions.get("sckg.executor")
     if executor is not None:
-        answer = executor.run(job)
+        answer = executor.run(job, key=key)
     else:
         kind, body = store.query_serialized(job.text, job.result_format, job.graph_format,
                                             default_graphs=list(job.default_graphs) if job.default_graphs else None,
@@ -217,7 +221,7 @@ def sparql():
               named_graphs=protocol.iri_list(fields, "named-graph-uri"),
               base_iri=_base_iri(), limit=limit)
     with current_app.extensions["sckg.limiter"].slot():
-        answer = run_job(job)
+        answer = run_job(job, key=lane_key(text, toks))
     if (answer.kind == "graph") != graph_form:  # the form was misread: label what the engine wrote
         media = "text/turtle" if answer.kind == "graph" else "application/sparql-results+json"
     return _answer(answer, media, limit)

@@ -87,18 +87,27 @@ def prepare(size: str, folder: Path) -> tuple[Path, int, str]:
     return path, int(done.read_text()), str(store_path)
 
 
-def serve_sckg(store_path: str, port: int) -> None:
-    """Child mode: serve SCKG on ``port`` over the store at ``store_path`` (waitress, 8 threads)."""
-    from waitress import serve
-
+def bench_app():
+    """The app the benchmark serves (the store named by ``SCKG_BENCH_STORE``), its query workers primed."""
     from app import create_app
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is expected under load
+    store_path = os.environ["SCKG_BENCH_STORE"]
     run = store_path + "-run"  # beside the store, so it goes with the bench's folder
     os.makedirs(run, exist_ok=True)
     app = create_app({"STORE": store_path, "TOKENS": run + "/tokens.json", "DUMPS_DIR": run + "/dumps",
                       "INDEX_PATH": run + "/index.sqlite", "MAX_QUERIES_PER_CLIENT": 64})
     app.extensions["sckg.executor"].warm()
-    serve(app, host="127.0.0.1", port=port, threads=8, ident="sckg", _quiet=True)
+    return app
+
+
+def serve_sckg(store_path: str, port: int) -> None:
+    """Child mode: serve SCKG on ``port`` over the store at ``store_path`` as ``sckg serve`` does (app/serving.py),
+    with the server named by ``SCKG_SERVER`` (default granian) and ``SCKG_THREADS`` request threads."""
+    from app import config as settings
+    from app.serving import serve
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is expected under load
+    os.environ["SCKG_BENCH_STORE"] = store_path
+    config = settings.defaults() | settings.from_environ()
+    serve(config, "127.0.0.1", port, config["THREADS"], config["SERVER"], target="bench.endpoint:bench_app")
 
 
 def serve_rdflib(data: str, port: int) -> None:
@@ -297,6 +306,205 @@ def worker_overhead(store_path: str, rounds: int = 400, heavy: str | None = None
     return out
 
 
+WRK_SCRIPT = ROOT / "bench" / "vary.lua"
+
+
+def find_wrk() -> str | None:
+    """The ``wrk`` executable, installed with apt-get when missing and this process may (None: it cannot)."""
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        for step in (["apt-get", "install", "-y", "-q", "wrk"], ["apt-get", "update", "-q"],
+                     ["apt-get", "install", "-y", "-q", "wrk"]):
+            done = subprocess.run(step, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            if done.returncode == 0 and shutil.which("wrk"):
+                break
+    return shutil.which("wrk")
+
+
+def light_template() -> str:
+    return light_query(0).replace("practice-0>", "practice-@N@>")
+
+
+def load_tool(url: str, text: str, modulo: int, conc: int, seconds: float, work: Path, wrk: str | None) -> dict:
+    """Requests/s and latency of ``conc`` clients sending ``text`` for ``seconds``, each request a distinct text
+    (a counter in a trailing comment; ``@N@`` cycles through ``modulo`` values): wrk with bench/vary.lua, or the
+    Python client of :func:`run` when wrk is missing."""
+    if wrk is None:
+        n = max(conc, int(seconds * conc * 20))
+        texts = [text.replace("@N@", str(i % modulo)) + f"\n# py-{time.time_ns()}-{i}" for i in range(n)]
+        out = run(url, texts, conc)
+        return {"tool": "python", "rps": out["rps"], "p50_ms": out["median_ms"], "p99_ms": None,
+                "errors": out["errors"]}
+    qfile = work / f"query-{abs(hash(text))}.rq"
+    qfile.write_text(text, encoding="utf-8")
+    proc = subprocess.run([wrk, "-t", str(min(2, conc)), "-c", str(conc), "-d", f"{seconds:g}s", "--timeout", "30s",
+                           "-s", str(WRK_SCRIPT), url, "--", str(qfile), str(modulo)],
+                          capture_output=True, text=True, timeout=seconds + 120, check=False)
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk failed: {proc.stderr.strip() or proc.stdout.strip()}")
+    d = json.loads(line[5:])
+    errors = d["errors_status"] + d["errors_connect"] + d["errors_timeout"]
+    return {"tool": "wrk", "rps": round(d["requests"] / (d["duration_us"] / 1e6), 1),
+            "p50_ms": round(d["p50_us"] / 1000, 2), "p99_ms": round(d["p99_us"] / 1000, 2), "errors": errors,
+            "requests": d["requests"]}
+
+
+def side_by_side(servers: dict[str, str], loads: dict[str, tuple[str, int]], conc: int, seconds: float,
+                 rounds: int, work: Path, wrk: str | None) -> dict:
+    """Every load on every server, ``rounds`` times (the servers' order turning each round); the median
+    requests/s per server and the ratios SCKG / each other server."""
+    out = {}
+    names = list(servers)
+    for load, (text, modulo) in loads.items():
+        runs: dict[str, list[dict]] = {n: [] for n in names}
+        for r in range(rounds):
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                runs[name].append(load_tool(servers[name], text, modulo, conc, seconds, work, wrk))
+        med = {n: statistics.median(x["rps"] for x in runs[n]) for n in names}
+        row = {"concurrency": conc, "median_rps": med, "runs": runs,
+               "ratio": {n: round(med["sckg"] / med[n], 3) for n in names if n != "sckg" and med[n]}}
+        out[load] = row
+        print(f"{load:34s} c={conc} " + " | ".join(f"{n} {med[n]:9.1f}/s" for n in names)
+              + "  ratio " + ", ".join(f"{k} {v}" for k, v in row["ratio"].items()), flush=True)
+    return out
+
+
+def light_under_heavy(url: str, heavy: str, clients: int, seconds: float, work: Path, wrk: str | None,
+                      settle: float = 25.0) -> dict:
+    """Light lookups at concurrency 1 (their median and p99) alone, then while ``clients`` heavy clients, each
+    from its own loopback address (127.0.0.2 …), send ``heavy`` in a loop (a distinct comment each time)."""
+    import http.client
+    from urllib.parse import urlencode, urlsplit
+    parts = urlsplit(url)
+    time.sleep(settle)  # queries the last load run left queued end (or time out) first
+    alone = load_tool(url, light_template(), 1000, 1, seconds, work, wrk)
+    stop, outcomes, lock = threading.Event(), {}, threading.Lock()
+
+    def client(i: int) -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60,
+                                              source_address=(f"127.0.0.{2 + i}", 0))
+            try:
+                conn.request("POST", parts.path, urlencode({"query": heavy + f"\n# heavy {i} {n}"}),
+                             {"Content-Type": "application/x-www-form-urlencoded", **JSON})
+                status = str(conn.getresponse().status)
+            except OSError as e:
+                status = type(e).__name__
+            finally:
+                conn.close()
+            with lock:
+                outcomes[status] = outcomes.get(status, 0) + 1
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    for t in threads:
+        t.start()
+    time.sleep(3)  # every heavy client has a query running or waiting
+    busy = load_tool(url, light_template(), 1000, 1, seconds, work, wrk)
+    stop.set()
+    for t in threads:
+        t.join(90)
+    print(f"light c=1 alone: p50 {alone['p50_ms']} ms p99 {alone['p99_ms']} ms | with {clients} heavy clients: "
+          f"p50 {busy['p50_ms']} ms p99 {busy['p99_ms']} ms, errors {busy['errors']}; heavy answers {outcomes}",
+          flush=True)
+    return {"alone": alone, "with_heavy": busy, "heavy_clients": clients, "heavy_outcomes": outcomes}
+
+
+def idle_connections(url: str, held: int = 1000, probes: int = 20) -> dict:
+    """``held`` connections opened and left idle (half of them with a request whose headers never end), then
+    ``probes`` lookups one after another: their median and worst latency, and how many were answered."""
+    import resource
+    import socket
+    from urllib.parse import urlsplit
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = held + 256
+    if soft != resource.RLIM_INFINITY and soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
+    parts, socks, times, answered = urlsplit(url), [], [], 0
+    try:
+        for i in range(held):
+            s = socket.create_connection((parts.hostname, parts.port), timeout=10)
+            if i % 2:
+                s.sendall(b"GET /sparql HTTP/1.1\r\nHost: localhost\r\n")
+            socks.append(s)
+        time.sleep(1)
+        for i in range(probes):
+            t0 = time.perf_counter()
+            try:
+                r = requests.post(url, data={"query": light_query(i) + f"\n# idle {time.time_ns()}"}, headers=JSON,
+                                  timeout=30)
+                answered += r.status_code == 200
+            except requests.RequestException:
+                pass
+            times.append((time.perf_counter() - t0) * 1000)
+    finally:
+        for s in socks:
+            s.close()
+    out = {"held": len(socks), "probes": probes, "answered": answered,
+           "median_ms": round(statistics.median(times), 2), "max_ms": round(max(times), 2)}
+    print(f"{len(socks)} idle connections held: {answered}/{probes} lookups answered, median {out['median_ms']} ms, "
+          f"max {out['max_ms']} ms", flush=True)
+    return out
+
+
+def wrk_bench(args, work: Path, results: dict) -> None:
+    """The side-by-side throughput runs with wrk (``--wrk``): SCKG and ``oxigraph serve`` at ``--size``, light
+    and ``--wrk-heavy`` queries at concurrency 8; SCKG and rdflib-endpoint at ``--rdflib-size``, light queries;
+    then light lookups while 8 heavy clients run."""
+    from app.allocator import child_environ
+    from bench.generate import SIZES
+    wrk = find_wrk()
+    print(f"load tool: {wrk or 'the Python client (wrk could not be installed)'}", flush=True)
+    data, quads, store_path = prepare(args.size, work)
+    procs: list[subprocess.Popen] = []
+    out: dict = {"tool": "wrk" if wrk else "python", "seconds": args.wrk_seconds, "rounds": args.wrk_rounds}
+    try:
+        sport, oport = free_port(), free_port()
+        procs += [start("--serve-sckg", store_path, sport),
+                  subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{oport}"],
+                                   env=child_environ(None), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+        wait_up(f"http://127.0.0.1:{oport}/", procs[1])
+        with open(data, "rb") as f:
+            requests.post(f"http://127.0.0.1:{oport}/store", data=f, timeout=3600,
+                          headers={"Content-Type": "application/n-quads"}).raise_for_status()
+        sckg = f"http://127.0.0.1:{sport}/sparql"
+        wait_up(sckg + "?query=ASK%7B%7D", procs[0])
+        servers = {"sckg": sckg, "oxigraph": f"http://127.0.0.1:{oport}/query?union-default-graph"}
+        heavy = heavy_queries()
+        loads = {"light": (light_template(), SIZES[args.size][0])}
+        loads.update({name: (heavy[name], 1) for name in args.wrk_heavy.split(",") if name in heavy})
+        print(f"--- wrk: SCKG ({os.environ.get('SCKG_SERVER', 'granian')}) vs oxigraph serve (in memory), "
+              f"size {args.size} ({quads} quads), uncached, {args.wrk_seconds:g} s x {args.wrk_rounds} rounds",
+              flush=True)
+        out["oxigraph"] = side_by_side(servers, loads, 8, args.wrk_seconds, args.wrk_rounds, work, wrk)
+        stop(procs.pop())  # oxigraph's memory is not needed any more
+        slowest = args.lanes_heavy if args.lanes_heavy in heavy else "most-cited-barriers"
+        out["lanes"] = light_under_heavy(sckg, heavy[slowest], 8, args.wrk_seconds, work, wrk)
+        out["lanes"]["heavy_query"] = slowest
+        out["idle"] = idle_connections(sckg, args.idle)
+        stop(procs.pop())
+        if args.rdflib_size != "none" and importlib.util.find_spec("rdflib_endpoint") is not None:
+            rdata, rquads, rstore = prepare(args.rdflib_size, work)
+            rport, sport = free_port(), free_port()
+            procs += [start("--serve-rdflib", str(rdata), rport), start("--serve-sckg", rstore, sport)]
+            wait_up(f"http://127.0.0.1:{rport}/sparql?query=ASK%7B%7D", procs[0], 3600)
+            wait_up(f"http://127.0.0.1:{sport}/sparql?query=ASK%7B%7D", procs[1])
+            print(f"--- wrk: SCKG vs rdflib-endpoint, size {args.rdflib_size} ({rquads} quads), light, uncached",
+                  flush=True)
+            out["rdflib"] = side_by_side({"sckg": f"http://127.0.0.1:{sport}/sparql",
+                                          "rdflib": f"http://127.0.0.1:{rport}/sparql"},
+                                         {"light": (light_template(), SIZES[args.rdflib_size][0])}, 8,
+                                         args.wrk_seconds, args.wrk_rounds, work, wrk)
+            out["rdflib_size"] = args.rdflib_size
+    finally:
+        for p in procs:
+            stop(p)
+    results["wrk"] = out
+
+
 def main(argv=None) -> int:
     if argv is None and len(sys.argv) == 4 and sys.argv[1] in ("--serve-sckg", "--serve-rdflib"):
         (serve_sckg if sys.argv[1] == "--serve-sckg" else serve_rdflib)(sys.argv[2], int(sys.argv[3]))
@@ -312,6 +520,15 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "endpoint.json"))
     ap.add_argument("--light", type=int, default=400, help="light requests per measurement")
     ap.add_argument("--heavy", type=int, default=16, help="requests per heavy query per measurement")
+    ap.add_argument("--wrk", action="store_true",
+                    help="only the side-by-side wrk runs (throughput at c=8, lookups under heavy load)")
+    ap.add_argument("--wrk-seconds", type=float, default=8.0, help="seconds of each wrk run")
+    ap.add_argument("--wrk-rounds", type=int, default=3, help="wrk runs per server and load (the median is kept)")
+    ap.add_argument("--idle", type=int, default=1000, help="idle connections held open during the --wrk lookups")
+    ap.add_argument("--wrk-heavy", default="events-per-city,cities-by-edition-and-region,learning-meetings,"
+                                           "most-cited-barriers",
+                    help="heavy queries of queries/ for the wrk runs")
+    ap.add_argument("--lanes-heavy", default="most-cited-barriers", help="the heavy query of the lanes run")
     ap.add_argument("--oxigraph-malloc", action="store_true",
                     help="run oxigraph serve with SCKG's allocator preloaded too (default: as shipped)")
     args = ap.parse_args(argv)
@@ -326,7 +543,9 @@ def main(argv=None) -> int:
         print(f"data: {quads} quads ({args.size}) in {time.time() - t0:.1f} s; load average {os.getloadavg()}",
               flush=True)
         results.update(size=args.size, quads=quads)
-        if not args.no_oxigraph:
+        if args.wrk:
+            wrk_bench(args, work, results)
+        elif not args.no_oxigraph:
             overhead = worker_overhead(store_path, heavy=heavy_queries().get("most-cited-barriers"))
             print(f"worker overhead on a light query: {overhead}", flush=True)
             sport, oport = free_port(), free_port()
@@ -349,7 +568,7 @@ def main(argv=None) -> int:
             results.update(worker_overhead=overhead, **against_oxigraph(
                 sckg, f"http://127.0.0.1:{oport}/query", loads(args.size, only), args.light, args.heavy))
             stop(procs.pop())  # oxigraph's memory is not needed any more
-        if args.rdflib_size == "none":
+        if args.rdflib_size == "none" or args.wrk:
             pass
         elif importlib.util.find_spec("rdflib_endpoint") is None or importlib.util.find_spec("uvicorn") is None:
             print("rdflib-endpoint comparison skipped: pip install rdflib-endpoint uvicorn", flush=True)

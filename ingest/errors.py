@@ -129,6 +129,20 @@ class ShapesError(KGError):
     title = "Shapes error"
 
 
+class TooManyTriples(KGError):
+    """An upload would become more triples than one write over HTTP may hold (``MAX_UPLOAD_TRIPLES``)."""
+
+    status = 413
+    title = "Payload too large"
+
+
+class Abandoned(KGError):
+    """The client is gone, or has surely given up, before the write: nothing is committed."""
+
+    status = 503
+    title = "Not written"
+
+
 class UndeclaredFormat(KGError):
     """A partner sent a file in a format its mapping does not declare."""
 

@@ -14,7 +14,7 @@ from rdflib import Literal, Namespace, URIRef
 from ingest.namespaces import DCTERMS, OWL, QB, RDF, RDFS, SCHEMA, SCKG, SKOS, XSD
 from ingest.partners.mapping import Mapping
 from ingest.partners.reconcile import Match
-from ingest.partners.records import Records
+from ingest.partners.records import Records, triple_budget_error
 
 SDMX_DIM = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
 SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
@@ -89,8 +89,12 @@ def _indicators(g: set, mapping: Mapping, iris: Iris) -> None:
 Triples = set  # of (subject, predicate, object) rdflib terms: much cheaper to fill than an rdflib Graph
 
 
-def build_cube(mapping: Mapping, records: Records, matches: dict[str, Match], iris: Iris) -> Triples:
-    """The partner graph: dataset, structure, indicators, places and observations."""
+def build_cube(mapping: Mapping, records: Records, matches: dict[str, Match], iris: Iris,
+               max_triples: int | None = None) -> Triples:
+    """The partner graph: dataset, structure, indicators, places and observations.
+
+    :raises TooManyTriples: it grew past ``max_triples`` (checked every 1 000 observations, and at the end).
+    """
     g: Triples = set()
     ds = iris.graph
     g.add((ds, RDF.type, QB.DataSet))
@@ -110,7 +114,9 @@ def build_cube(mapping: Mapping, records: Records, matches: dict[str, Match], ir
         if place.iso2:
             g.add((p, SCKG.country, iris.country(place.iso2)))
         _match_status(g, p, matches[key])
-    for o in records.observations:
+    for n, o in enumerate(records.observations):
+        if max_triples is not None and n % 1000 == 0 and len(g) > max_triples:
+            raise triple_budget_error(len(g), max_triples, "the upload")
         m = matches[o.place]
         area = URIRef(m.city.iri) if m.status == "matched" and m.city is not None else iris.place(o.place)
         obs = iris.observation(o.place, o.indicator, o.period)
@@ -125,6 +131,8 @@ def build_cube(mapping: Mapping, records: Records, matches: dict[str, Match], ir
         g.add((obs, SCKG.indicator, iris.indicator(o.indicator)))
         g.add((obs, SDMX_MEASURE.obsValue, Literal(format(o.value, "f"), datatype=XSD.decimal)))
         g.add((obs, SDMX_ATTR.unitMeasure, URIRef(ind.unit)))
+    if max_triples is not None and len(g) > max_triples:
+        raise triple_budget_error(len(g), max_triples, "the upload")
     return g
 
 

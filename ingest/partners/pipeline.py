@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,9 +23,8 @@ from ingest.partners.reconcile import CountryCodes, Reconciler, sckg_cities
 from ingest.partners.records import build_records
 from ingest.partners.report import PartnerReport, match_entry
 from ingest.partners.sssom import read_sssom
-from ingest.terms import to_ox
 from ingest.partners.tables import read_table, sniff_format
-
+from ingest.terms import to_ox
 
 IDENTITY = (OWL.sameAs, SKOS.closeMatch)
 
@@ -72,14 +71,20 @@ def check_format(mapping: Mapping, source: Path) -> str:
 
 
 def run_partner(mapping_path, store, *, source=None, progress: bool = True, base: str | None = None,
-                report_dir=None) -> PartnerReport:
+                report_dir=None, max_triples: int | None = None, still_wanted=None) -> PartnerReport:
     """Load one partner dataset as its mapping describes; returns the report (also kept in the meta graph
     and, with ``report_dir``, written as ``{partner}/{dataset}/match-report.json|csv`` there).
+
+    ``max_triples``: refuse a dataset that would become more triples than that, while it is mapped (before the
+    graph is built in full). ``still_wanted``: called right before the write; it raises
+    :class:`~ingest.errors.Abandoned` when whoever asked for the load is gone, and nothing is written.
 
     :raises MappingError: the mapping is invalid.
     :raises InputError: the source breaks the mapping (file, row, column named).
     :raises UndeclaredFormat: the source's format is not one the mapping declares.
     :raises StoreError: the store refused the write.
+    :raises TooManyTriples: over ``max_triples``.
+    :raises Abandoned: ``still_wanted`` said so.
     """
     t0 = time.perf_counter()
     say = (lambda msg: print(msg, file=sys.stderr)) if progress else (lambda msg: None)
@@ -90,15 +95,15 @@ def run_partner(mapping_path, store, *, source=None, progress: bool = True, base
     table = read_table(src, fmt, sheet=mapping.sheet, header_row=mapping.header_row)
     sheet = sheet_description(mapping, src) if fmt == "xlsx" else {}
     curated = read_sssom(mapping.sssom_path()) if mapping.sssom else []
-    records = build_records(table, mapping, CountryCodes(curated))
+    records = build_records(table, mapping, CountryCodes(curated), max_triples)
     say(f"{records.rows} rows, {len(records.observations)} observations; reconciling {len(records.places)} places")
     graph, linkset = partner_graph(mapping.partner, mapping.dataset), linkset_graph(mapping.partner, mapping.dataset)
     iris = Iris(base or DEFAULT_BASE, mapping.partner, mapping.dataset, graph, linkset)
     reconciler = Reconciler(sckg_cities(store), curated, lambda key: str(iris.place(key)),
                             max_km=mapping.max_distance_km)
     matches = {key: reconciler.match(place) for key, place in records.places.items()}
-    cube, links = build_cube(mapping, records, matches, iris), build_linkset(matches, iris)
-    loaded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    cube, links = build_cube(mapping, records, matches, iris, max_triples), build_linkset(matches, iris)
+    loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
     report = PartnerReport(
         partner=mapping.partner, dataset=mapping.dataset, graph=graph, linkset=linkset, source=src.name,
         sha256=sha256(src), loaded_at=loaded_at, rows=records.rows, observations=len(records.observations),
@@ -109,6 +114,8 @@ def run_partner(mapping_path, store, *, source=None, progress: bool = True, base
     record = build_record(mapping, graph=graph, linkset=linkset, source=src, digest=report.sha256, fmt=fmt,
                           loaded_at=loaded_at, triples=len(cube), links=report.links, rows=records.rows, sheet=sheet,
                           report_json=report.to_json(), study_graph=GRAPHS["study"])
+    if still_wanted is not None:
+        still_wanted()
     say(f"writing {len(cube)} triples to {graph}")
     replace_dataset(store, graph, linkset, cube, links, record)
     report.seconds = round(time.perf_counter() - t0, 3)
@@ -163,7 +170,7 @@ def load_partner_rdf(store, partner: str, dataset: str, data: Graph, *, source_n
     if any(not isinstance(t, (URIRef, Literal)) for triple in data for t in triple):
         raise InputError(source_name, None, "blank nodes are not accepted: give every node an @id")
     graph, linkset = partner_graph(partner, dataset), linkset_graph(partner, dataset)
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     g, dist, check = URIRef(graph), URIRef(graph + "#source"), URIRef(graph + "#source-checksum")
     record = Graph()
     for s, p, o in [(g, RDF.type, DCAT.Dataset), (g, RDF.type, PROV.Entity),

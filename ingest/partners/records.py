@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ingest.errors import InputError
+from ingest.errors import InputError, TooManyTriples
 from ingest.partners.codes import country_code, geonames_iri
 from ingest.partners.mapping import Mapping
 from ingest.partners.tables import Table
@@ -145,11 +145,24 @@ def place_key(code: str | None, name: str, iso2: str | None) -> str:
     return slug or "place"
 
 
-def build_records(table: Table, mapping: Mapping, country_iso2: Callable[[str], str | None]) -> Records:
-    """Turn the table into places and observations.
+#: the fewest triples the Data Cube writes for one observation and for one place (ingest/partners/cube.py)
+OBSERVATION_TRIPLES, PLACE_TRIPLES = 8, 6
+
+
+def triple_budget_error(at_least: int, budget: int, where: str) -> TooManyTriples:
+    return TooManyTriples(f"{where} maps to more than {budget} triples (at least {at_least} so far), the most one "
+                          f"upload may write (MAX_UPLOAD_TRIPLES); nothing was written. Split the file into "
+                          f"smaller ones, or have the operator load it with 'sckg partner ingest'")
+
+
+def build_records(table: Table, mapping: Mapping, country_iso2: Callable[[str], str | None],
+                  max_triples: int | None = None) -> Records:
+    """Turn the table into places and observations; with ``max_triples``, stop as soon as they would make
+    more triples than that (counting the fewest each one makes), before the rest of the table is mapped.
 
     :raises InputError: a declared column is missing, a melt pattern matches nothing, a period is not a
         year, or a value is text the mapping does not declare as null.
+    :raises TooManyTriples: over ``max_triples``.
     """
     index = _locate(table, mapping)
     melted = _melted(table, mapping)
@@ -215,6 +228,10 @@ def build_records(table: Table, mapping: Mapping, country_iso2: Callable[[str], 
                                      column=titles[m.indicator_column])
             period = m.period_value or _period(cells.get(m.period), where, n, titles[m.period])
             _add(out, mapping, where, n, titles[m.value], key, indicator, period, cells.get(m.value))
+        if max_triples is not None:
+            at_least = len(out.observations) * OBSERVATION_TRIPLES + len(out.places) * PLACE_TRIPLES
+            if at_least > max_triples:
+                raise triple_budget_error(at_least, max_triples, f"{where} (row {n})")
     return out
 
 
