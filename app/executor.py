@@ -47,6 +47,7 @@ from app import sparql_text
 from app.errors import BadRequest, QueryTimeout
 from app.results import RESULT_FORMATS, capped_graph, capped_solutions
 from app.store import rdf_format
+from app.store.embedded import dataset
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,9 @@ def evaluate(store: ox.Store, job: Job, custom_functions: dict | None = None) ->
 
     :raises SyntaxError: the query does not parse (pyoxigraph's message).
     """
-    kwargs: dict = {}
-    if job.default_graphs is not None or job.named_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()] or [ox.DefaultGraph()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    else:
-        kwargs["use_default_graph_as_union"] = True
+    explicit = job.default_graphs is not None or job.named_graphs is not None  # then exactly that dataset
+    kwargs = dataset(store, job.default_graphs or () if explicit else None,
+                     job.named_graphs or () if explicit else None)
     if job.base_iri:
         kwargs["base_iri"] = job.base_iri
     if custom_functions:

@@ -53,12 +53,44 @@ log = logging.getLogger("sckg.store")
 LEFTOVERS = ("bulk-*.sst", "*.sst.tmp")
 #: the folder, inside the store's, where the in-memory copy is taken from a checkpoint of the engine
 COPY_SCRATCH = "sckg-copy"
+#: a large new graph is bulk-loaded while it is named here; every reader of the engine leaves it out until the
+#: write that takes its name away (with the graph's record) is committed
+LOADING = ox.NamedNode("urn:sckg:store:loading")
+LOADS = ox.NamedNode("urn:sckg:store:loads")
+#: serialized content of at least this many bytes goes into a new graph through the engine's bulk loader
+BULK_BYTES = 1_000_000
 #: the catalogue of the layout that earlier versions of SCKG wrote (converted when the store opens)
 OLD_LAYOUT = ox.NamedNode("urn:sckg:store:catalog")
 
 
 def _is_empty(engine: ox.Store, graph: ox.NamedNode) -> bool:
     return next(iter(engine.quads_for_pattern(None, None, None, graph)), None) is None
+
+
+def loading(view: ox.Store) -> set:
+    """The graphs of ``view`` being bulk-loaded, with the graph that names them (empty when none is)."""
+    found = {q.subject for q in view.quads_for_pattern(None, LOADS, None, LOADING)}
+    return found | {LOADING} if found else found
+
+
+def dataset(view: ox.Store, default_graphs=None, named_graphs=None) -> dict:
+    """The engine's dataset arguments for a query of ``view``: the union of all graphs unless ``default_graphs``
+    names some, leaving out the graphs being bulk-loaded."""
+    hidden = loading(view)
+    visible = [g for g in view.named_graphs() if g not in hidden] if hidden else None
+    kwargs: dict = {}
+    if default_graphs is not None:
+        kwargs["default_graph"] = [g for g in map(ox.NamedNode, default_graphs) if g not in hidden] or [
+            ox.DefaultGraph()]
+    elif visible is not None:
+        kwargs["default_graph"] = [ox.DefaultGraph(), *visible]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if named_graphs is not None:
+        kwargs["named_graphs"] = [g for g in map(ox.NamedNode, named_graphs) if g not in hidden]
+    elif visible is not None:
+        kwargs["named_graphs"] = visible
+    return kwargs
 
 
 def _no_space(e: OSError) -> bool:
@@ -101,9 +133,22 @@ class OxigraphStore:
         self._engine = self._open(read_only)
         if next(iter(self._engine.quads_for_pattern(None, None, None, OLD_LAYOUT)), None) is not None:
             self._migrate()
+        self._recover()
         if replica and not self.read_only:  # a copy is taken from a checkpoint written in the folder
             self._replica = Replica(self._engine, lambda: self.generation, self._write_lock,
                                     self.path / COPY_SCRATCH)
+
+    def _recover(self) -> None:
+        """Drop the graphs a crash left half bulk-loaded (named in :data:`LOADING`); none was acknowledged."""
+        unfinished = loading(self._engine) - {LOADING}
+        if not unfinished:
+            return
+        if self.read_only:
+            log.warning("%d graphs were left half loaded; readers leave them out", len(unfinished))
+            return
+        self._engine.update(" ;\n".join([f"DROP SILENT GRAPH {g}" for g in unfinished]
+                                         + [f"DROP SILENT GRAPH {LOADING}"]))
+        log.warning("dropped %d graphs left half loaded by an interrupted write", len(unfinished))
 
     def _migrate(self) -> None:
         """Turn the layout earlier versions of SCKG wrote (each graph's current version in a graph or a file
@@ -220,19 +265,14 @@ class OxigraphStore:
         return self._replica is not None and self._replica.wait(timeout)
 
     def _evaluate(self, text, bindings=None, default_graphs=None, named_graphs=None):
-        kwargs: dict = {}
-        if default_graphs is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or [ox.DefaultGraph()]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if named_graphs is not None:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        view = self.read_view()
+        kwargs = dataset(view, default_graphs, named_graphs)
         if self.custom_functions:
             kwargs["custom_functions"] = self.custom_functions
         try:
             if bindings:
                 text = bind_values(text, bindings)
-            return self.read_view().query(text, **kwargs)
+            return view.query(text, **kwargs)
         except (SyntaxError, ValueError) as e:
             raise QuerySyntaxError(str(e)) from e
         except RuntimeError as e:
@@ -276,26 +316,43 @@ class OxigraphStore:
             raise StoreError(f"the store failed while reading: {self._clean(e)}") from None
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self.read_view().named_graphs() if isinstance(g, ox.NamedNode))
+        view = self.read_view()
+        hidden = loading(view)
+        return sorted(g.value for g in view.named_graphs() if isinstance(g, ox.NamedNode) and g not in hidden)
 
     def count(self, graph: str | None = None) -> int:
         view = self.read_view()
+        hidden = loading(view)
         if graph is None:
-            return len(view)
-        if not view.contains_named_graph(ox.NamedNode(graph)):
+            return len(view) - sum(self._size(view, g) for g in hidden)
+        if not view.contains_named_graph(ox.NamedNode(graph)) or ox.NamedNode(graph) in hidden:
             return 0
-        solution = next(iter(view.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-                                        default_graph=ox.NamedNode(graph))))
+        return self._size(view, ox.NamedNode(graph))
+
+    @staticmethod
+    def _size(view: ox.Store, graph: ox.NamedNode) -> int:
+        if not view.contains_named_graph(graph):
+            return 0
+        solution = next(iter(view.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)))
         return int(solution["n"].value)
 
     def dump(self, out: IO[bytes], fmt: str = "nquads", graph: str | None = None) -> None:
+        view = self.read_view()
+        hidden = loading(view)
+        if graph is None and hidden:
+            visible = [ox.DefaultGraph(), *(g for g in view.named_graphs() if g not in hidden)]
+            ox.serialize((q for g in visible for q in view.quads_for_pattern(None, None, None, g)), out,
+                         format=rdf_format(fmt))
+            return
+        if graph is not None and ox.NamedNode(graph) in hidden:
+            return
         kwargs = {"from_graph": ox.NamedNode(graph)} if graph else {}
-        self.read_view().dump(out, format=rdf_format(fmt), **kwargs)
+        view.dump(out, format=rdf_format(fmt), **kwargs)
 
     # --- writes ------------------------------------------------------------------------------------
-    def _commit(self, op: Op, replay: bool = True) -> None:
+    def _commit(self, op: Op, replay: bool = True, copy_op: Op | None = None) -> None:
         """Apply ``op`` to the engine as one transaction (the caller holds the write lock), then bring the
-        in-memory copy along.
+        in-memory copy along (with ``copy_op`` when the copy takes the write another way).
 
         :raises QuerySyntaxError: an update that does not parse. :raises WriteRefused: the engine refused it.
         :raises StoreFull: no room on the disk. :raises StoreReadOnly: the store serves reads only.
@@ -322,7 +379,7 @@ class OxigraphStore:
             raise StoreError("the store failed while writing: nothing of this write was kept") from None
         self.generation += 1
         if self._replica is not None:
-            self._replica.committed(op, replay, self.generation)
+            self._replica.committed(copy_op or op, replay, self.generation)
 
     def update(self, text: str) -> None:
         """Run a SPARQL Update as one engine transaction; readers see the data before it or after it.
@@ -353,39 +410,88 @@ class OxigraphStore:
         """
         for attempt in range(3):  # the difference is worked out outside the write lock, then checked
             generation = self.generation
-            op, replay = self._replacement(self.read_view(), graphs, then)
+            op, replay, copy_op = self._replacement(self.read_view(), graphs, then)
             with self._write_lock:
                 if self.generation == generation or attempt == 2:
                     if self.generation != generation:  # writes keep coming: work it out under the lock
-                        op, replay = self._replacement(self.read_view(), graphs, then)
+                        op, replay, copy_op = self._replacement(self.read_view(), graphs, then)
                     if op is not None:
-                        self._commit(op, replay)
+                        self._commit(op, replay, copy_op)
                     return
 
-    def _replacement(self, view: ox.Store, graphs: Mapping[str, RdfData], then: str) -> tuple[Op | None, bool]:
+    def _replacement(self, view: ox.Store, graphs: Mapping[str, RdfData],
+                     then: str) -> tuple[Op | None, bool, Op | None]:
         """The write that :meth:`replace_graphs` applies, for the store as ``view`` holds it (None: nothing to
-        do), and whether it can be replayed on the in-memory copy."""
-        if len(graphs) == 1 and not then:
+        do), whether it can be replayed on the in-memory copy, and how the copy takes it when not the same way.
+
+        :raises InputError: serialized data for a new graph that does not parse (nothing is written)."""
+        if len(graphs) == 1:
             (name, data), = graphs.items()
             target = ox.NamedNode(name)
             serialized = isinstance(data, Path) or isinstance(data, tuple) and not rdf_format(data[1]).supports_datasets
             if serialized and _is_empty(view, target):
                 source, fmt = (data.read_bytes(), "ntriples") if isinstance(data, Path) else data
                 label = data.name if isinstance(data, Path) else f"{fmt} data"
-
-                def load(s: ox.Store) -> None:
-                    try:
-                        s.load(input=source, format=rdf_format(fmt), to_graph=target)
-                    except SyntaxError as e:
-                        raise InputError(label, None, str(e)) from None
-                return load, True
+                if len(source) >= BULK_BYTES:
+                    return (*self._bulk_load(target, source, rdf_format(fmt), label, then),)
+                if not then:
+                    def load(s: ox.Store) -> None:
+                        try:
+                            s.load(input=source, format=rdf_format(fmt), to_graph=target)
+                        except SyntaxError as e:
+                            raise InputError(label, None, str(e)) from None
+                    return load, True, None
         parts = [self._difference(view, ox.NamedNode(name), data) for name, data in graphs.items()]
         if then:
             parts.append(then)
         text = " ;\n".join(p for p in parts if p)
         if not text:
-            return None, True
-        return (lambda s: s.update(text)), replayable(then) if then else True
+            return None, True, None
+        return (lambda s: s.update(text)), replayable(then) if then else True, None
+
+    @staticmethod
+    def _bulk_load(target: ox.NamedNode, source: bytes, fmt: ox.RdfFormat, label: str,
+                   then: str) -> tuple[Op, bool, Op]:
+        """A large new graph through the engine's bulk loader, which writes no log and is not one transaction:
+        the graph is named in :data:`LOADING` first (one transaction), so that every reader leaves it out,
+        then bulk-loaded, then one transaction takes its name away and runs ``then`` (its record). The data is
+        parsed once before anything is written; if a step fails, the graph is taken away again, and a store
+        opened after a crash in between drops it (:meth:`_recover`).
+
+        :raises InputError: the data does not parse. :raises QuerySyntaxError: ``then`` does not parse.
+        """
+        try:
+            for _ in ox.parse(source, format=fmt):
+                pass
+        except SyntaxError as e:
+            raise InputError(label, None, str(e)) from None
+        if then:
+            try:
+                ox.Store().update(then)  # on an empty store of its own: only whether it parses matters here
+            except SyntaxError as e:
+                raise QuerySyntaxError(str(e)) from None
+            except (RuntimeError, ValueError, OSError):
+                pass
+        marker = f"{target} {LOADS} {target}"
+        shown = f"DELETE DATA {{ GRAPH {LOADING} {{ {marker} }} }}" + (f" ;\n{then}" if then else "")
+
+        def engine(s: ox.Store) -> None:
+            s.update(f"INSERT DATA {{ GRAPH {LOADING} {{ {marker} }} }}")
+            try:
+                s.bulk_load(input=source, format=fmt, to_graph=target)
+                s.update(shown)
+            except BaseException:
+                try:
+                    s.update(f"DROP SILENT GRAPH {target} ; DROP SILENT GRAPH {LOADING}")
+                except (OSError, RuntimeError, SyntaxError) as e:  # the next open drops them
+                    log.warning("taking away a graph whose load failed failed too: %s", type(e).__name__)
+                raise
+
+        def copy(s: ox.Store) -> None:  # one transaction there: readers of the copy see all of it or none
+            s.load(input=source, format=fmt, to_graph=target)
+            if then:
+                s.update(then)
+        return engine, replayable(then) if then else True, copy
 
     @staticmethod
     def _difference(view: ox.Store, graph: ox.NamedNode, data: RdfData) -> str:

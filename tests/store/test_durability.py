@@ -403,3 +403,72 @@ def test_a_write_killed_while_it_is_applied_leaves_the_old_graph_and_record_or_t
         finally:
             s.close()
     assert seen[0] == 60000  # the acknowledged write
+
+
+def test_a_large_new_graph_is_bulk_loaded_unseen_until_its_record_shows_it(tmp_path, monkeypatch):
+    """Past BULK_BYTES a new graph goes through the engine's bulk loader: while it loads, no reader (a query,
+    the list of graphs, a count, a dump) sees any of it; the graph and its record then show together."""
+    import io
+
+    import pyoxigraph as ox
+
+    from app.store import embedded
+    s = OxigraphStore(tmp_path / "store")
+    seen = {}
+    real_bulk = ox.Store.bulk_load
+
+    class Engine:
+        """The engine, with a look at what readers see half-way through the bulk load."""
+
+        def __init__(self, engine):
+            self._e = engine
+
+        def __getattr__(self, name):
+            return getattr(self._e, name)
+
+        def __len__(self):
+            return len(self._e)
+
+        def bulk_load(self, **kwargs):
+            real_bulk(self._e, **kwargs)
+            out = io.BytesIO()
+            s.dump(out)
+            seen.update(graphs=s.graphs(), count=s.count(), dump=out.getvalue(),
+                        ask=s.query("ASK { GRAPH ?g { <https://e.org/b1> ?p ?o } }"))
+    try:
+        assert s.wait_for_copy(30)
+        s.update('INSERT DATA { GRAPH <https://e.org/other> { <https://e.org/x> <https://e.org/p> "x" } }')
+        s._replica.store = None  # reads go to the engine, as while the copy is being rebuilt
+        s._replica.generation = -1
+        monkeypatch.setattr(s, "_engine", Engine(s._engine))
+        data = _big(8_000)
+        assert len(data[0]) >= embedded.BULK_BYTES
+        s.replace_graphs({"https://e.org/big": data},
+                         'INSERT DATA { GRAPH <https://e.org/meta> { <https://e.org/big> <https://e.org/n> 8000 } }')
+        assert seen["graphs"] == ["https://e.org/other"] and seen["count"] == 1 and seen["ask"] is False
+        assert b"e.org/b1>" not in seen["dump"] and b"urn:sckg:store" not in seen["dump"]
+        assert s.count("https://e.org/big") == 8000 and "https://e.org/big" in s.graphs()
+        assert s.query("ASK { GRAPH <https://e.org/meta> { <https://e.org/big> ?p 8000 } }") is True
+        assert s.query("ASK { GRAPH <urn:sckg:store:loading> { ?s ?p ?o } }") is False
+    finally:
+        monkeypatch.undo()
+        s.close()
+
+
+def test_a_graph_left_half_bulk_loaded_by_a_crash_is_dropped_at_the_next_open(tmp_path):
+    import pyoxigraph as ox
+
+    from app.store.embedded import LOADING, LOADS
+    engine = ox.Store(str(tmp_path / "store"))
+    half = ox.NamedNode("https://e.org/half")
+    engine.add(ox.Quad(half, LOADS, half, LOADING))
+    engine.bulk_load(input=_big(100)[0], format=ox.RdfFormat.N_TRIPLES, to_graph=half)
+    engine.add(ox.Quad(ox.NamedNode("https://e.org/k"), ox.NamedNode("https://e.org/p"), ox.Literal("kept"),
+                       ox.NamedNode("https://e.org/kept")))
+    del engine
+    s = OxigraphStore(tmp_path / "store")
+    try:
+        assert s.graphs() == ["https://e.org/kept"] and s.count() == 1
+        assert not s._engine.contains_named_graph(LOADING) and not s._engine.contains_named_graph(half)
+    finally:
+        s.close()
