@@ -42,6 +42,8 @@ KINDS = {
     "iso2": "an ISO 3166-1 alpha-2 country code in capitals, e.g. ES",
     "sdg": "an SDG number from 1 to 17",
     "sdgs": "SDG numbers from 1 to 17 separated by ';', e.g. 9;11",
+    "topics": "topic identifiers of ontology/vocab/topics.ttl separated by ';' without spaces, e.g. "
+              "open-data;participation",
     "enum": "one of a fixed list of values",
 }
 
