@@ -106,6 +106,8 @@ class Matcher:
     def __init__(self, labels: Mapping[str, Iterable[tuple[str, str]]], stems: _Stems | None = None):
         """``labels``: topic IRI → ``(label, lang)`` pairs (any of en, fr, es; untagged counts as English)."""
         self.stems = stems or _Stems()
+        #: (word as written, lang) → its stem (texts repeat their words a lot)
+        self._memo: dict[tuple[str, str], str] = {}
         #: lang → first stem → [(stems, topic)], longest first
         self.index: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = {}
         for topic, pairs in labels.items():
@@ -122,6 +124,15 @@ class Matcher:
             for bucket in buckets.values():
                 bucket.sort(key=lambda e: (-len(e[0]), e[1]))
 
+    def _stem(self, word: str, lang: str) -> str:
+        key = (word, lang)
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) > 500_000:
+                self._memo.clear()
+            found = self._memo[key] = self.stems(_fold(word), lang)
+        return found
+
     def match(self, texts: Iterable[tuple[str, str, bool]]) -> dict[str, tuple[int, list[tuple[str, str]]]]:
         """topic → (score, [(wording as written, lang)]) for the topics whose labels the texts contain."""
         found: dict[str, list] = {}
@@ -130,7 +141,7 @@ class Matcher:
             if not index:
                 continue
             tokens = list(_TOKEN.finditer(text))
-            seq = [self.stems(_fold(t.group()), lang) for t in tokens]
+            seq = [self._stem(t.group(), lang) for t in tokens]
             n = len(seq)
             for i, stem in enumerate(seq):
                 for labels_stems, topic in index.get(stem, ()):
