@@ -32,7 +32,7 @@ SECTIONS = (
     ("enablers-by-axis-region", "report-enablers-by-axis-region", "Enablers per axis and region",
      "No enabler of this edition to break down."),
     ("axis-sdg-matrix", "report-axis-sdg-matrix", "Axis × SDG coverage",
-     "No good practice of this edition is linked to both an axis and an SDG in the dataset."),
+     "No good practice of this edition has an axis and a stated or suggested SDG in the dataset."),
     ("transferable-practices", "report-transferable-practices", "Practices transferable to participating cities",
      "No participating city of this edition reports a barrier that another city's practice faced."),
     ("new-cities", "report-new-cities", "New cities since the previous edition",

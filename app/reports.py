@@ -60,7 +60,7 @@ def charts(report: Report) -> dict:
         axes = sorted({_label(r, "axisLabel", "axis") for r in t.rows})
         goals = sorted({r.get("goalNumber", r["goal"].rsplit("/", 1)[-1]) for r in t.rows}, key=_sdg_order)
         values = {(_label(r, "axisLabel", "axis"), r.get("goalNumber", r["goal"].rsplit("/", 1)[-1])):
-                  int(r["practices"]) for r in t.rows}
+                  int(r["practices"]) + int(r.get("suggestedPractices") or 0) for r in t.rows}
         out[t.key] = heatmap(t.title, axes, goals, values)
     t = report.table("axis-change")
     if any(int(r["current"]) or int(r["previousPractices"]) for r in t.rows):
