@@ -58,4 +58,4 @@ def test_a_practice_page_shows_suggested_sdgs_apart(client):
 def test_the_axis_sdg_report_counts_suggested_goals_apart(client):
     body = page(client, "/reports/2012")
     matrix = body.split('id="axis-sdg-matrix"', 1)[1].split("</section>", 1)[0]
-    assert '<th scope="col">suggestedPractices</th>' in matrix and "<svg" in matrix
+    assert "<th scope=\"col\">Practices for which it is suggested</th>" in matrix and "<svg" in matrix
