@@ -128,7 +128,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: facet -> (predicate, reversed?, then-predicate from the value, e.g. city -> region)
 PATHS = {
     "axis": (S + "axis", False, None), "city": (S + "city", False, None), "edition": (S + "edition", False, None),
-    "sdg": (S + "sdg", False, None), "topic": (S + "topic", False, None), "barrier": (S + "barrier", False, None), "enabler": (S + "enabler", False, None),
+    "sdg": (S + "sdg", False, None), "topic": (S + "topic", False, None),
+    "barrier": (S + "barrier", False, None), "enabler": (S + "enabler", False, None),
     "partner": (S + "partner", False, None), "event": (S + "featuresPractice", True, None),
     "region": (S + "city", False, S + "region"), "country": (S + "city", False, S + "country"),
 }

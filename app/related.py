@@ -159,7 +159,7 @@ def label_in(labels: Mapping[str, str], lang: str, iri: str) -> str:
 _TOKEN = re.compile(r"\w+")
 #: function words that say nothing about what a practice is about (folded; words under three letters are
 #: dropped anyway); in a small collection they are not common enough for their IDF to silence them
-STOP_WORDS = frozenset("""
+_STOP_TEXT = """
 about after also among and any are around back been before being between both but can could did does each
 for from further had has have having her here hers him his how into its itself just more most much not now
 off once only other our out over own same she should some such than that the their them then there these they
@@ -174,7 +174,8 @@ durante ella ellas ellos entre era eran esa esas ese eso esos esta estas este es
 las les los mas mediante mismo mucho muy nos nuestra nuestro otra otras otro otros para pero poco por porque
 que quien segun ser sin sobre son sus tambien tanto tiene tienen toda todas todo todos tras una unas uno unos
 unos cerca unas ademas
-""".split())
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 class Texts:
@@ -186,8 +187,7 @@ class Texts:
     unit length, so a dot product is a cosine."""
 
     def __init__(self, docs: list[list[tuple[str, str, bool]]], stems=None):
-        from app.search_documents import _Stems
-        from app.search_documents import fold
+        from app.search_documents import _Stems, fold
         stems = stems or _Stems()
         folded: dict[str, str] = {}
         terms: dict[tuple[str, str], int] = {}

@@ -9,11 +9,11 @@ from functools import partial
 
 from flask import Blueprint, Flask, Response, current_app, has_request_context, render_template, request
 
-from app.errors import BadRequest, TableUnavailable
 from app.browse_terms import labels
+from app.errors import BadRequest, TableUnavailable
 from app.i18n import current_language, translate
-from app.report_data import COLUMN_TITLES, Report, Rows, build_report, editions, report_xlsx, shown_columns, table_csv
 from app.queries import NamedQuery, bindings_for
+from app.report_data import COLUMN_TITLES, Report, Rows, build_report, editions, report_xlsx, shown_columns, table_csv
 from app.report_svg import bar_chart, heatmap
 from app.sparql import query_terms
 from app.store import get_store
@@ -47,7 +47,10 @@ def charts(report: Report, names: dict | None = None, lang: str = "en") -> dict:
     """The SVG charts of a report, by table key (only for tables with rows), titled and labelled in ``lang``
     (``names``: the label of each IRI in that language)."""
     _label = partial(_label_in, names=names)
-    word = lambda column: translate(COLUMN_TITLES.get(column, column), lang)  # noqa: E731
+
+    def word(column: str) -> str:
+        return translate(COLUMN_TITLES.get(column, column), lang)
+
     out = {}
     t = report.table("cities-by-region")
     if t.rows:

@@ -103,11 +103,11 @@ def check_cell(col: Column, value: str) -> list[tuple[str, str]]:
         out = []
         for v in value.split(";"):
             if not SLUG.match(v):
-                out.append(("slug-format", f"{n}: '{v}' must use only lower-case letters, digits and single "
-                                           f"hyphens; separate several with ';' and no spaces"))
+                out.append(("slug-format", (f"{n}: '{v}' must use only lower-case letters, digits and single "
+                                            f"hyphens; separate several with ';' and no spaces")))
             elif v not in known:
-                out.append(("unknown-topic", f"{n}: '{v}' is not a topic of ontology/vocab/topics.ttl; use one of: "
-                                             f"{', '.join(known)}"))
+                out.append(("unknown-topic", (f"{n}: '{v}' is not a topic of ontology/vocab/topics.ttl; use one "
+                                              f"of: {', '.join(known)}")))
         return out
     if k == "enum" and value not in col.values:
         return [("allowed-values", f"{n} '{value}' is not allowed; use one of: {', '.join(col.values)}")]

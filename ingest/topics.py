@@ -7,7 +7,7 @@ import re
 from ingest import resources
 
 TOPIC_BASE = "https://w3id.org/sckg/id/topic/"
-_SUBJECT = re.compile(r"^<" + re.escape(TOPIC_BASE) + r"([a-z0-9]+(?:-[a-z0-9]+)*)>", re.M)
+_SUBJECT = re.compile(r"^<" + re.escape(TOPIC_BASE) + r"([a-z0-9]+(?:-[a-z0-9]+)*)>", re.MULTILINE)
 
 
 @functools.lru_cache(maxsize=1)

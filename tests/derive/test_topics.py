@@ -37,7 +37,7 @@ def test_suggestions_need_enough_evidence_and_never_repeat_a_stated_topic():
     ((_, found, sdgs),) = list(topics.suggest(ps, m, {T + "energy": {"sdg7"}, T + "health": {"sdg3"}}))
     assert found == {} and sdgs == {"sdg7"}  # energy is stated; health has one plain match only
     ps.add(P + "a", "sdg", "sdg13")
-    assert list(topics.suggest(ps, m, {T + "energy": {"sdg7"}}))[0][2] == set()  # stated SDGs win
+    assert next(topics.suggest(ps, m, {T + "energy": {"sdg7"}}))[2] == set()  # stated SDGs win
 
 
 def test_the_study_suggestions_are_recorded_apart_and_queryable(store):
@@ -49,7 +49,8 @@ def test_the_study_suggestions_are_recorded_apart_and_queryable(store):
         ?n a sckg:TopicSuggestion ; sckg:suggestionFor ?p ; sckg:suggests ?t ; sckg:matchedText ?w } }""")
     pairs = {(str(r["p"]), str(r["t"])) for r in suggested}
     assert pairs and not pairs & stated
-    words = {(str(r["t"]), str(r["w"]), r["w"].language) for r in suggested if str(r["p"]) == P + "porto-alegre-datapoa"}
+    words = {(str(r["t"]), str(r["w"]), r["w"].language) for r in suggested
+             if str(r["p"]) == P + "porto-alegre-datapoa"}
     assert (T + "data-governance", "data policy", "en") in words
     assert (T + "data-governance", "Política de datos", "es") in words
     in_study = store.query(PREFIX + """ASK { GRAPH <https://w3id.org/sckg/graph/study> {

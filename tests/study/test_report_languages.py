@@ -47,7 +47,8 @@ def test_english_stays_the_default(client):
 
 @pytest.mark.parametrize("url,heading", [
     ("/countries?lang=fr", "<h1>Pays</h1>"), ("/regions?lang=es", "<h1>Regiones mundiales de CGLU</h1>"),
-    ("/editions?lang=fr", "<h1>Éditions de l&#39;étude</h1>"), ("/sdgs?lang=es", "<h1>Objetivos de Desarrollo Sostenible</h1>"),
+    ("/editions?lang=fr", "<h1>Éditions de l&#39;étude</h1>"),
+    ("/sdgs?lang=es", "<h1>Objetivos de Desarrollo Sostenible</h1>"),
     ("/ontology?lang=fr", "<h2>Modèle central</h2>"), ("/ontology?lang=es", "<h1>Ontología SCKG</h1>"),
 ])
 def test_list_and_ontology_headings_are_translated(client, url, heading):
