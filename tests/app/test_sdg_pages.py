@@ -27,7 +27,7 @@ def test_an_sdg_page_lists_the_practices_its_topics_suggest(client):
     for r in education()[:5]:
         assert str(escape(r["title_es"] or r["title"])) in body
     assert listed.count('<span class="suggested">sugerido</span>') == listed.count("<li>") > 0
-    assert "no lo indican" in body
+    assert "Sugerido sin estar indicado" in body
 
 
 def test_the_home_page_sdg_box_has_content_with_the_split(client):
@@ -36,7 +36,7 @@ def test_the_home_page_sdg_box_has_content_with_the_split(client):
     assert goals["4"]["count"] >= len(education()) and goals["4"]["suggested"] == goals["4"]["count"]
     body = page(client, "/?lang=fr")
     box = body.split('id="entry-sdg"', 1)[1].split("</section>", 1)[0]
-    assert "Éducation de qualité" in box and "suggérées" in box and "Nothing yet" not in box
+    assert "Éducation de qualité" in box and "par suggestion" in box and "Nothing yet" not in box
 
 
 def test_the_sdg_list_and_facet_tell_suggested_counts(client):

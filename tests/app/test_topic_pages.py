@@ -33,7 +33,7 @@ def test_suggested_practices_come_after_the_stated_ones_and_are_marked(client):
     body = page(client, "/id/topic/health?lang=en")
     listed = body.split('<ul class="practices">', 1)[1].split("</ul>", 1)[0]
     assert listed.count('class="suggested"') == listed.count("<li>")  # no practice states health
-    assert "do not state it" in body
+    assert "Suggested, not stated: " in body
 
 
 def test_the_topic_facet_filters_and_counts(client):
@@ -43,7 +43,7 @@ def test_the_topic_facet_filters_and_counts(client):
     assert counts["https://w3id.org/sckg/id/topic/education"] >= len(stating("education"))
     html = page(client, "/practices?lang=es")
     assert 'id="facet-topic"' in html and "<legend>Tema</legend>" in html
-    assert "sugeridas" in html
+    assert "por sugerencia" in html
 
 
 def test_the_topics_list_page(client):
