@@ -45,6 +45,7 @@ SECTIONS = (
 #: the words a report table heads its columns with (the variables of the report queries), gettext messages
 COLUMN_TITLES = {
     "region": N_("Region"), "regionLabel": N_("Region"), "cities": N_("Cities"), "countries": N_("Countries"),
+    "country": N_("Country"),
     "city": N_("City"), "cityName": N_("City"), "countryName": N_("Country"), "axis": N_("Axis"),
     "axisLabel": N_("Axis"), "practices": N_("Practices"), "barrier": N_("Barrier"), "enabler": N_("Enabler"),
     "barrierLabel": N_("Barrier"), "label": N_("Name"), "citations": N_("Citations"), "goal": N_("SDG"),
@@ -56,7 +57,7 @@ COLUMN_TITLES = {
 }
 #: a column that only labels the IRI column before it is left out of the page (the IRI is shown by its label)
 LABEL_OF = {"regionLabel": "region", "axisLabel": "axis", "cityName": "city", "barrierLabel": "barrier",
-            "goalNumber": "goal"}
+            "goalNumber": "goal", "countryName": "country"}
 
 
 def shown_columns(table) -> list[str]:

@@ -28,6 +28,9 @@ def test_a_french_report_reads_in_french(client):
     assert "regionLabel" not in body.split("<article", 1)[1]
     assert "rapport d&#39;édition" in body or "rapport d'édition" in body
     assert "aucune (première édition)" in body
+    assert headers(body, "participating-cities") == ["Ville", "Pays", "Région"]
+    cities = body.split('id="participating-cities"', 1)[1].split("</section>", 1)[0]
+    assert ">Espagne</a>" in cities and ">Afrique</a>" in cities and ">Africa<" not in cities
 
 
 def test_a_spanish_report_names_axes_and_the_suggested_column(client):
