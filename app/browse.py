@@ -70,10 +70,12 @@ def home_data(lang: str) -> dict:
     for name in ("axis", "region", "sdg", "edition"):
         entry[name] = base.get(name, {})
     names = labels([i for d in entry.values() for i in d], lang)
+    index = browse_index.current()
     points = {}
     for name, values in entry.items():
         kind = facets.FACET_BY_NAME[name].kind
-        items = [{"slug": slug_of(i, kind), "label": names.get(i) or fallback_label(i), "count": n, "iri": i}
+        items = [{"slug": slug_of(i, kind), "label": names.get(i) or fallback_label(i), "count": n, "iri": i,
+                  "suggested": index.suggested_count(name, i)}
                  for i, n in values.items() if slug_of(i, kind)]
         key = (lambda x: int(x["slug"])) if name == "sdg" else \
             (lambda x: x["slug"]) if name == "edition" else (lambda x: x["label"].lower())
@@ -132,11 +134,15 @@ def practices(ext=None):
     shown = {name: sorted(c.items(), key=lambda kv: -kv[1])[:FACET_VALUES_SHOWN] for name, c in counts.items()}
     value_names = labels([i for c in shown.values() for i, _n in c] + [i for v in filters.values() for i in v], lang)
     groups = []
+    index = browse_index.current()
     for facet in facets.FACETS:
         chosen = {str(i) for i in filters.get(facet.name, [])}
         top = dict(shown[facet.name]) | {i: counts[facet.name].get(i, 0) for i in chosen}
+        others = {k: v for k, v in filters.items() if k != facet.name and v}
         values = [{"iri": i, "slug": slug_of(i, facet.kind), "label": value_names.get(i) or fallback_label(i),
-                   "count": c, "chosen": i in chosen} for i, c in top.items() if slug_of(i, facet.kind) and c]
+                   "count": c, "chosen": i in chosen,
+                   "suggested": index.suggested_count(facet.name, i, others) if facet.name in index.suggested else 0}
+                  for i, c in top.items() if slug_of(i, facet.kind) and c]
         for iri in chosen - set(counts[facet.name]):
             values.append({"iri": iri, "slug": slug_of(iri, facet.kind), "count": 0, "chosen": True,
                            "label": value_names.get(iri) or fallback_label(iri)})
@@ -173,8 +179,9 @@ def _list_items(kind, lang: str) -> list[dict]:
     iris = [str(r["s"]) for r in rows if isinstance(r.get("s"), URIRef)]
     names = labels(iris, lang)
     counts = facets.unfiltered_counts().get(kind.facet or "", {})
+    index = browse_index.current()
     items = [{"iri": i, "label": names.get(i) or fallback_label(i), "practices": counts.get(i, 0),
-              "slug": slug_of(i, kind.name)} for i in iris]
+              "suggested": index.suggested_count(kind.facet or "", i), "slug": slug_of(i, kind.name)} for i in iris]
     if kind.name == "sdg":
         items.sort(key=lambda x: int(x["slug"]) if (x["slug"] or "").isdigit() else 99)
     elif kind.name == "edition":
@@ -196,7 +203,7 @@ def kind_list(plural: str, ext=None):
     if fmt == "json":
         return json_response({"total": len(items), "items": items})
     if fmt == "csv":
-        return csv_response(items, ["iri", "label", "practices"], plural)
+        return csv_response(items, ["iri", "label", "practices", "suggested"], plural)
     try:
         number = max(1, int(request.args.get("page", "1")))
     except ValueError:
@@ -212,7 +219,7 @@ def list_title(plural: str) -> str:
         "cities": _("Cities"), "countries": _("Countries"), "regions": _("UCLG world regions"),
         "axes": _("Axes"), "editions": _("Study editions"), "barriers": _("Barriers"), "enablers": _("Enablers"),
         "sdgs": _("Sustainable Development Goals"), "organisations": _("Organisations"),
-        "events": _("Learning meetings"),
+        "events": _("Learning meetings"), "topics": _("Topics"),
     }.get(plural, plural)
 
 

@@ -12,6 +12,7 @@ from flask import current_app
 from rdflib import BNode, Literal, URIRef
 
 from app import browse_facets as facets
+from app import browse_index
 from app.browse_terms import (
     LABEL_PREDICATES,
     fallback_label,
@@ -57,6 +58,8 @@ TEXTS = {
     "theme": ((str(SCKG.theme),), (str(SCKG.theme),)),
 }
 HIDDEN_INCOMING = {str(RDF.type)}
+#: the topics suggested for a practice, with the words of its texts that matched
+SUGGESTIONS = P + """SELECT ?t ?w WHERE { ?n sckg:suggestionFor ?s ; sckg:suggests ?t ; sckg:matchedText ?w }"""
 
 
 def _value(term, names: dict) -> dict:
@@ -157,14 +160,23 @@ def _point(literal_of: dict) -> dict | None:
 
 
 def _practices_of(facet: str, iri: URIRef, lang: str, limit: int = 50) -> dict:
+    """The practices with this value, those that state it first, then those it is only suggested for (marked)."""
     filters = {facet: [iri]}
-    items = facets.page(filters, "edition", 0, limit, lang)
+    index = browse_index.current()
+    ids = index.matching(filters) or set()
+    only = index.suggested.get(facet, {}).get(str(iri), set()) & ids
+    first = index.page(ids - only, "edition", 0, limit)
+    rest = index.page(only, "edition", 0, limit - len(first)) if only and len(first) < limit else []
+    items = facets.details([URIRef(i) for i in first + rest], lang)
     names = labels([x for it in items for x in (it["city"], it["edition"]) if x], lang)
+    for it in items[len(first):]:
+        it["suggested"] = True
     for it in items:
         it["city_label"] = names.get(it["city"] or "", "")
         it["edition_label"] = names.get(it["edition"] or "", "")
     kind = facets.FACET_BY_NAME[facet].kind
-    return {"items": items, "total": facets.total(filters), "facet": facet, "slug": slug_of(str(iri), kind)}
+    return {"items": items, "total": len(ids), "suggested": len(only), "facet": facet,
+            "slug": slug_of(str(iri), kind)}
 
 
 def _links(iris, lang: str) -> list[dict]:
@@ -177,10 +189,35 @@ def _section(data: dict, title: str, items: list[dict], notes: dict | None = Non
 
 
 def _practice(iri, data, lang):
+    by_topic: dict[str, list] = {}
+    for r in get_store().query(SUGGESTIONS, bindings={"s": iri}):
+        by_topic.setdefault(str(r["t"]), []).append(r["w"])
+    names = labels(by_topic, lang)
+    data["suggested_topics"] = sorted(({**_value(URIRef(t), names), "words": _words(ws, lang)}
+                                       for t, ws in by_topic.items()), key=lambda v: v["label"].lower())
     found = related_for(get_store(), str(iri), lang)
     names = {r["iri"]: r["label"] for r in found}
     data["related"] = [{**_value(URIRef(r["iri"]), names), "score": r["score"], "reasons": r["reasons"]}
                        for r in found]
+
+
+def _words(literals, lang: str) -> list[dict]:
+    """The matched wordings a reader of ``lang`` sees: those in that language, else the English ones, else all."""
+    by_lang: dict[str, list[str]] = {}
+    for w in literals:
+        by_lang.setdefault(getattr(w, "language", None) or "", []).append(str(w))
+    for key in (lang, "en"):
+        if by_lang.get(key):
+            return [{"literal": w, "lang": key} for w in sorted(set(by_lang[key]), key=str.lower)]
+    return [{"literal": w, "lang": k} for k, ws in sorted(by_lang.items()) for w in sorted(set(ws), key=str.lower)]
+
+
+def _topic(iri, data, lang):
+    """A topic's place in the vocabulary (broader, narrower, axes, SDGs) and its other names in ``lang``."""
+    facts = {g["iri"]: g["values"] for g in data["facts"]}
+    data["topic"] = {"axes": facts.get(str(SCKG.topicAxis), []), "sdgs": facts.get(str(SCKG.servesSDG), []),
+                     "broader": facts.get(SKOS_NS + "broader", []), "narrower": facts.get(SKOS_NS + "narrower", []),
+                     "also": [v for v in facts.get(SKOS_NS + "altLabel", []) if v.get("lang") == lang]}
 
 
 def _city(iri, data, lang):
@@ -250,6 +287,7 @@ def _event(iri, data, lang):
 
 SECTIONS = {
     "practice": _practice,
+    "topic": _topic,
     "city": _city,
     "barrier": lambda iri, data, lang: _facing(iri, data, lang, "reportsBarrier", "enabler"),
     "enabler": lambda iri, data, lang: _facing(iri, data, lang, "reportsEnabler", "barrier"),

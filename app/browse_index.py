@@ -29,7 +29,22 @@ class FacetIndex:
     all_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     #: per facet with few values, value → the practices holding it as a bitset (bit i = practice i)
     masks: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: per facet with suggestions (see :data:`SUGGESTED`): value → the practices that hold it only as suggested
+    suggested: dict[str, dict[str, set[int]]] = field(default_factory=dict)
     memo: dict = field(default_factory=dict)
+
+    def suggested_count(self, name: str, value: str, filters: dict[str, list] | None = None) -> int:
+        """How many of the practices matching ``filters`` hold ``value`` of facet ``name`` only as suggested."""
+        held = self.suggested.get(name, {}).get(str(value))
+        if not held:
+            return 0
+        if not filters:
+            return len(held)
+        which = tuple(sorted((k, tuple(sorted(map(str, v)))) for k, v in filters.items()))
+        ids = self.memo.get(("ids", which))
+        if ids is None:
+            ids = self.matching(filters)
+        return len(held) if ids is None else len(held & ids)
 
     def counts_given(self, name: str, others: dict[str, list]) -> dict[str, int]:
         """Counts of one facet's values among the practices matching ``others`` (memoised per index)."""
@@ -113,10 +128,15 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: facet -> (predicate, reversed?, then-predicate from the value, e.g. city -> region)
 PATHS = {
     "axis": (S + "axis", False, None), "city": (S + "city", False, None), "edition": (S + "edition", False, None),
-    "sdg": (S + "sdg", False, None), "barrier": (S + "barrier", False, None), "enabler": (S + "enabler", False, None),
+    "sdg": (S + "sdg", False, None), "topic": (S + "topic", False, None),
+    "barrier": (S + "barrier", False, None), "enabler": (S + "enabler", False, None),
     "partner": (S + "partner", False, None), "event": (S + "featuresPractice", True, None),
     "region": (S + "city", False, S + "region"), "country": (S + "city", False, S + "country"),
 }
+
+#: facets whose values a practice may also hold as computed suggestions (app.topics): facet → predicate. The
+#: facet matches stated and suggested values alike; :attr:`FacetIndex.suggested` tells the suggested apart.
+SUGGESTED = {"topic": S + "suggestedTopic", "sdg": S + "suggestedSDG"}
 
 
 def _pairs(store, predicate: str, obj: str | None = None) -> list[tuple[str, str]]:
@@ -166,6 +186,18 @@ def build(store) -> FacetIndex:
                 continue
             postings.setdefault(v, set()).add(i)
             per[i].add(v)
+        if facet.name in SUGGESTED:
+            only: dict[str, set[int]] = {}
+            for p, v in _pairs(store, SUGGESTED[facet.name]):
+                i = ids.get(p)
+                if i is None or v in per[i]:
+                    continue
+                only.setdefault(v, set()).add(i)
+            for v, held in only.items():
+                postings.setdefault(v, set()).update(held)
+                for i in held:
+                    per[i].add(v)
+            index.suggested[facet.name] = only
         index.postings[facet.name] = postings
         index.values_of[facet.name] = [tuple(x) for x in per]
         index.all_counts[facet.name] = {v: len(ps) for v, ps in postings.items()}

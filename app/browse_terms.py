@@ -43,6 +43,7 @@ KINDS = {k.name: k for k in (
     Kind("barrier", str(SCKG.Barrier), "barriers", "barrier"),
     Kind("enabler", str(SCKG.Enabler), "enablers", "enabler"),
     Kind("sdg", str(SCKG.SDG), "sdgs", "sdg"),
+    Kind("topic", str(SCKG.Topic), "topics", "topic"),
     Kind("org", str(ORG.Organization), "organisations", "partner"),
     Kind("event", str(SCKG.LearningEvent), "events", "event"),
 )}

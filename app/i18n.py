@@ -123,6 +123,30 @@ def pick_label(literals: Iterable | Mapping[str, str], lang: str) -> str | None:
     return found.text if found else None
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogues (Babel's extractor knows ``N_``); it is translated where it is shown
+    (:func:`translate`, or ``_()`` in a template)."""
+    return message
+
+
+_translations: dict[str, object] = {}
+
+
+def translate(message: str, lang: str, **values) -> str:
+    """``message`` from the gettext catalogue of ``lang`` (English: the message itself), with ``%(name)s``
+    placeholders filled from ``values``. Works with or without a request, so derived data and tests word
+    their texts as the pages do."""
+    if lang not in LANGUAGES or lang == "en":
+        text = message
+    else:
+        catalogue = _translations.get(lang)
+        if catalogue is None:
+            from babel.support import Translations
+            catalogue = _translations[lang] = Translations.load(str(compile_catalogues()), [lang])
+        text = catalogue.gettext(message)
+    return text % values if values else text
+
+
 def language_name(tag: str) -> str:
     """The name of a language in the reader's language, for the mark of a text shown in another language."""
     from flask_babel import gettext as _

@@ -96,7 +96,8 @@ def serve(iri: URIRef, suffix: str | None = None) -> Response:
     fmt = _choose_format(suffix)
     if fmt == "html":
         data = describe(iri, current_language())
-        template = {"practice": "practice.html", "city": "place.html", "country": "place.html"}.get(
+        template = {"practice": "practice.html", "city": "place.html", "country": "place.html",
+                    "topic": "topic.html"}.get(
             data["kind"] or "", "concept.html")
         body = render_template(template, d=data, jsonld=schema_org(data),
                                alternates=[(ext, media, page_url(str(iri), "." + ext))

@@ -29,13 +29,22 @@ def _slug(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def write_ntriples(out: IO[str], practices, held, kinds_iris, tops, base: str = DEFAULT_BASE) -> tuple[int, int]:
+def _literal(text: str, lang: str) -> str:
+    """A language-tagged literal as the engine writes it (only the quote and the backslash are escaped: the
+    words come from ``\\w+`` and hold neither line breaks nor control characters)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"@' + lang
+
+
+def write_ntriples(out: IO[str], practices, held, kinds_iris, tops, base: str = DEFAULT_BASE,
+                   words=None) -> tuple[int, int]:
     """Write the related-practices triples for ``tops`` — ``(practice index, its top-k)`` pairs — as N-Triples
     in the form the engine writes them (so an unchanged graph compares equal line by line). Every IRI comes
-    from the store or from ``base``, so none needs escaping. Returns ``(pairs, triples)`` written."""
+    from the store or from ``base``, so none needs escaping. ``words(i, j)``, when given, names the words the
+    two texts share (``sckg:sharedWord``). Returns ``(pairs, triples)`` written."""
     s = _S
     related, typed = f"<{s}relatedPractice>", f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{s}Relatedness>"
-    p_from, p_to, p_score, p_shared = (f"<{s}{name}>" for name in ("from", "to", "score", "sharedFeature"))
+    p_from, p_to, p_score, p_shared, p_word = (f"<{s}{name}>" for name in
+                                                ("from", "to", "score", "sharedFeature", "sharedWord"))
     decimal = "^^<http://www.w3.org/2001/XMLSchema#decimal>"
     nodes = [f"<{p}>" for p in practices]
     slugs = [_slug(p) for p in practices]
@@ -63,6 +72,10 @@ def write_ntriples(out: IO[str], practices, held, kinds_iris, tops, base: str = 
                          f"{node} {p_to} {dst} .\n{node} {p_score} \"{_decimal(score)}\"{decimal} .\n")
             lines.append(objects.replace("{n}", node))
             written += 5 + n_objects
+            if words is not None:
+                for word, lang in words(i, j):
+                    lines.append(f"{node} {p_word} {_literal(word, lang)} .\n")
+                    written += 1
         pairs += len(top)
         out.write("".join(lines))
     return pairs, written
@@ -70,7 +83,8 @@ def write_ntriples(out: IO[str], practices, held, kinds_iris, tops, base: str = 
 
 def _write_slice(path: Path, practices, held, kinds_iris, index, lo: int, hi: int, base: str):
     with open(path, "w", encoding="utf-8", newline="\n") as out:
-        return write_ntriples(out, practices, held, kinds_iris, ((i, index.top(i)) for i in range(lo, hi)), base)
+        return write_ntriples(out, practices, held, kinds_iris, ((i, index.top(i)) for i in range(lo, hi)), base,
+                              index.shared_words if getattr(index, "texts", None) is not None else None)
 
 
 def write_graph(path: Path, practices, held, kinds_iris, index, base: str = DEFAULT_BASE,

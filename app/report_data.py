@@ -13,33 +13,61 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from app.errors import BadRequest, QueryTimeout, ResourceNotFound
+from app.i18n import N_
 from app.queries import NamedQuery, load_queries, run_named
 
-#: (key, query, title, empty-state text); the order is the order of the report
+#: (key, query, title, empty-state text); the order is the order of the report. Titles and texts are gettext
+#: messages, shown in the reader's language; the exports keep them in English.
 SECTIONS = (
-    ("cities-by-region", "report-cities-by-region", "Participating cities and countries by UCLG region",
-     "No participating city of this edition is recorded in the dataset."),
-    ("participating-cities", "report-participating-cities", "Participating cities",
-     "No participating city of this edition is recorded in the dataset."),
-    ("practices-by-axis", "report-practices-by-axis", "Good practices per axis",
-     "The dataset holds no good practice of this edition."),
-    ("top-barriers", "report-top-barriers", "Most-cited barriers",
-     "No good practice or city assessment of this edition names a barrier in the dataset."),
-    ("top-enablers", "report-top-enablers", "Most-cited enablers",
-     "No good practice or city assessment of this edition names an enabler in the dataset."),
-    ("barriers-by-axis-region", "report-barriers-by-axis-region", "Barriers per axis and region",
-     "No barrier of this edition to break down."),
-    ("enablers-by-axis-region", "report-enablers-by-axis-region", "Enablers per axis and region",
-     "No enabler of this edition to break down."),
-    ("axis-sdg-matrix", "report-axis-sdg-matrix", "Axis × SDG coverage",
-     "No good practice of this edition is linked to both an axis and an SDG in the dataset."),
-    ("transferable-practices", "report-transferable-practices", "Practices transferable to participating cities",
-     "No participating city of this edition reports a barrier that another city's practice faced."),
-    ("new-cities", "report-new-cities", "New cities since the previous edition",
-     "No city is new compared with the previous edition, or there is no previous edition."),
-    ("axis-change", "report-axis-change", "Axes that grew or shrank since the previous edition",
-     "There is no previous edition to compare with."),
+    ("cities-by-region", "report-cities-by-region", N_("Participating cities and countries by UCLG region"),
+     N_("No participating city of this edition is recorded in the dataset.")),
+    ("participating-cities", "report-participating-cities", N_("Participating cities"),
+     N_("No participating city of this edition is recorded in the dataset.")),
+    ("practices-by-axis", "report-practices-by-axis", N_("Good practices per axis"),
+     N_("The dataset holds no good practice of this edition.")),
+    ("top-barriers", "report-top-barriers", N_("Most-cited barriers"),
+     N_("No good practice or city assessment of this edition names a barrier in the dataset.")),
+    ("top-enablers", "report-top-enablers", N_("Most-cited enablers"),
+     N_("No good practice or city assessment of this edition names an enabler in the dataset.")),
+    ("barriers-by-axis-region", "report-barriers-by-axis-region", N_("Barriers per axis and region"),
+     N_("No barrier of this edition to break down.")),
+    ("enablers-by-axis-region", "report-enablers-by-axis-region", N_("Enablers per axis and region"),
+     N_("No enabler of this edition to break down.")),
+    ("axis-sdg-matrix", "report-axis-sdg-matrix", N_("Axis × SDG coverage"),
+     N_("No good practice of this edition has an axis and a stated or suggested SDG in the dataset.")),
+    ("transferable-practices", "report-transferable-practices", N_("Practices transferable to participating cities"),
+     N_("No participating city of this edition reports a barrier that another city's practice faced.")),
+    ("new-cities", "report-new-cities", N_("New cities since the previous edition"),
+     N_("No city is new compared with the previous edition, or there is no previous edition.")),
+    ("axis-change", "report-axis-change", N_("Axes that grew or shrank since the previous edition"),
+     N_("There is no previous edition to compare with.")),
 )
+#: the words a report table heads its columns with (the variables of the report queries), gettext messages
+COLUMN_TITLES = {
+    "region": N_("Region"), "regionLabel": N_("Region"), "cities": N_("Cities"), "countries": N_("Countries"),
+    "country": N_("Country"),
+    "city": N_("City"), "cityName": N_("City"), "countryName": N_("Country"), "axis": N_("Axis"),
+    "axisLabel": N_("Axis"), "practices": N_("Practices"), "barrier": N_("Barrier"), "enabler": N_("Enabler"),
+    "barrierLabel": N_("Barrier"), "label": N_("Name"), "citations": N_("Citations"), "goal": N_("SDG"),
+    "goalNumber": N_("SDG number"), "suggestedPractices": N_("Practices for which it is suggested"),
+    "practice": N_("Practice"), "title": N_("Title"), "otherCityName": N_("City of the practice"),
+    "enablers": N_("Enablers"), "previousYear": N_("Previous edition"), "current": N_("Practices now"),
+    "previousPractices": N_("Practices in the previous edition"), "change": N_("Change"),
+    "edition": N_("Edition"), "year": N_("Year"), "statedCities": N_("Cities stated"),
+}
+#: a column that only labels the IRI column before it is left out of the page (the IRI is shown by its label)
+LABEL_OF = {"regionLabel": "region", "axisLabel": "axis", "cityName": "city", "barrierLabel": "barrier",
+            "goalNumber": "goal", "countryName": "country"}
+
+
+def shown_columns(table) -> list[str]:
+    """The columns a report page shows: not the edition (the page's own), nor a label column whose IRI column
+    is there (the page shows the IRI by its label in the reader's language)."""
+    cols = table.columns
+    return [c for c in cols if c != "edition" and LABEL_OF.get(c) not in cols
+            and not (c == "label" and ("barrier" in cols or "enabler" in cols))]
+
+
 _YEAR = re.compile(r"^\d{4}$")
 #: how a report runs one named query with its parameters: rows of rdflib terms (a :class:`Rows` when they
 #: may have been cut at a row limit)
@@ -85,16 +113,20 @@ class Report:
     previous_summary: dict[str, str] = field(default_factory=dict)
     tables: list[Table] = field(default_factory=list)
 
-    def caveat(self, key: str) -> str | None:
-        """A warning for comparisons the data cannot support (the previous edition documents nothing)."""
+    def caveat(self, key: str, lang: str = "en") -> str | None:
+        """A warning for comparisons the data cannot support (the previous edition documents nothing), in
+        ``lang``."""
+        from app.i18n import translate
         if not self.previous or key not in ("new-cities", "axis-change"):
             return None
         if key == "new-cities" and self.previous_summary.get("cities") == "0":
-            return (f"The dataset documents no participating city for {self.previous}, so every city of "
-                    f"{self.year} counts as new here; this reflects the coverage of the sources, not the study.")
+            return translate(N_("The dataset documents no participating city for %(previous)s, so every city of "
+                                "%(year)s counts as new here; this reflects the coverage of the sources, not the "
+                                "study."), lang, previous=self.previous, year=self.year)
         if key == "axis-change" and self.previous_summary.get("practices") == "0" and \
                 self.summary.get("practices") == "0":
-            return f"The dataset documents no good practice for {self.previous} nor for {self.year}."
+            return translate(N_("The dataset documents no good practice for %(previous)s nor for %(year)s."), lang,
+                             previous=self.previous, year=self.year)
         return None
 
     def table(self, key: str) -> Table:

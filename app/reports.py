@@ -5,11 +5,15 @@ Every figure is the answer of a named ``report-*`` query (see :mod:`app.report_d
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from functools import partial
 
+from flask import Blueprint, Flask, Response, current_app, has_request_context, render_template, request
+
+from app.browse_terms import labels
 from app.errors import BadRequest, TableUnavailable
-from app.report_data import Report, Rows, build_report, editions, report_xlsx, table_csv
+from app.i18n import current_language, translate
 from app.queries import NamedQuery, bindings_for
+from app.report_data import COLUMN_TITLES, Report, Rows, build_report, editions, report_xlsx, shown_columns, table_csv
 from app.report_svg import bar_chart, heatmap
 from app.sparql import query_terms
 from app.store import get_store
@@ -32,39 +36,47 @@ def local_href(iri: str) -> str:
     return "/resource?" + urlencode({"iri": iri})
 
 
-def _label(row: dict, key: str, iri_key: str) -> str:
-    """A row's label, else the last segment of its IRI, else "(none stated)" (an axis the source leaves empty)."""
-    return row.get(key) or row.get(iri_key, "").rsplit("/", 1)[-1] or "(none stated)"
+def _label_in(row: dict, key: str, iri_key: str, names: dict | None = None) -> str:
+    """A row's label: its IRI's label in the reader's language (``names``), else the query's label, else the
+    last segment of its IRI, else "(none stated)" (an axis the source leaves empty)."""
+    iri = row.get(iri_key, "")
+    return (names or {}).get(iri) or row.get(key) or iri.rsplit("/", 1)[-1] or "(none stated)"
 
 
-def charts(report: Report) -> dict:
-    """The SVG charts of a report, by table key (only for tables with rows)."""
+def charts(report: Report, names: dict | None = None, lang: str = "en") -> dict:
+    """The SVG charts of a report, by table key (only for tables with rows), titled and labelled in ``lang``
+    (``names``: the label of each IRI in that language)."""
+    _label = partial(_label_in, names=names)
+
+    def word(column: str) -> str:
+        return translate(COLUMN_TITLES.get(column, column), lang)
+
     out = {}
     t = report.table("cities-by-region")
     if t.rows:
-        out[t.key] = bar_chart(t.title, [_label(r, "regionLabel", "region") for r in t.rows],
-                               [("cities", [int(r["cities"]) for r in t.rows]),
-                                ("countries", [int(r["countries"]) for r in t.rows])])
+        out[t.key] = bar_chart(translate(t.title, lang), [_label(r, "regionLabel", "region") for r in t.rows],
+                               [(word("cities"), [int(r["cities"]) for r in t.rows]),
+                                (word("countries"), [int(r["countries"]) for r in t.rows])])
     t = report.table("practices-by-axis")
     if t.rows:
-        out[t.key] = bar_chart(t.title, [_label(r, "axisLabel", "axis") for r in t.rows],
-                               [("practices", [int(r["practices"]) for r in t.rows])])
+        out[t.key] = bar_chart(translate(t.title, lang), [_label(r, "axisLabel", "axis") for r in t.rows],
+                               [(word("practices"), [int(r["practices"]) for r in t.rows])])
     for key in ("top-barriers", "top-enablers"):
         t = report.table(key)
         if t.rows:
             rows = t.rows[:TOP]
-            out[key] = bar_chart(t.title, [_label(r, "label", key[4:-1]) for r in rows],
-                                 [("citations", [int(r["citations"]) for r in rows])])
+            out[key] = bar_chart(translate(t.title, lang), [_label(r, "label", key[4:-1]) for r in rows],
+                                 [(word("citations"), [int(r["citations"]) for r in rows])])
     t = report.table("axis-sdg-matrix")
     if t.rows:
         axes = sorted({_label(r, "axisLabel", "axis") for r in t.rows})
         goals = sorted({r.get("goalNumber", r["goal"].rsplit("/", 1)[-1]) for r in t.rows}, key=_sdg_order)
         values = {(_label(r, "axisLabel", "axis"), r.get("goalNumber", r["goal"].rsplit("/", 1)[-1])):
-                  int(r["practices"]) for r in t.rows}
-        out[t.key] = heatmap(t.title, axes, goals, values)
+                  int(r["practices"]) + int(r.get("suggestedPractices") or 0) for r in t.rows}
+        out[t.key] = heatmap(translate(t.title, lang), axes, goals, values)
     t = report.table("axis-change")
     if any(int(r["current"]) or int(r["previousPractices"]) for r in t.rows):
-        out[t.key] = bar_chart(t.title, [_label(r, "axisLabel", "axis") for r in t.rows],
+        out[t.key] = bar_chart(translate(t.title, lang), [_label(r, "axisLabel", "axis") for r in t.rows],
                                [(report.previous or "previous", [int(r["previousPractices"]) for r in t.rows]),
                                 (report.year, [int(r["current"]) for r in t.rows])])
     return out
@@ -75,12 +87,24 @@ def _sdg_order(value: str):
 
 
 def render_report(report: Report, inline_css: str | None = None) -> str:
-    return render_template("reports/edition.html", report=report, charts=charts(report), inline_css=inline_css)
+    """The report page in the reader's language (English outside a request): titles, headings and column
+    headers from the catalogues, every IRI by its label in that language (regions, axes, barriers …)."""
+    lang = current_language() if has_request_context() else "en"
+    iris = {v for t in report.tables for r in t.rows for v in r.values() if v.startswith(("http://", "https://"))}
+    iris.add(report.edition)
+    names = labels(iris, lang)
+    return render_template("reports/edition.html", report=report, charts=charts(report, names, lang),
+                           inline_css=inline_css, names=names, shown_columns=shown_columns,
+                           column_title=lambda c: translate(COLUMN_TITLES.get(c, c), lang))
 
 
 @bp.get("/reports/")
 def index():
-    return render_template("reports/index.html", editions=editions(get_store(), run=_guarded))
+    found = editions(get_store(), run=_guarded)
+    names = labels([e["edition"] for e in found if e.get("edition")], current_language())
+    for e in found:
+        e["title"] = names.get(e.get("edition", "")) or e.get("title", "")
+    return render_template("reports/index.html", editions=found)
 
 
 _cache: dict = {}

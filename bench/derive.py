@@ -1,10 +1,12 @@
-"""Benchmark of the derived data: related practices and the full-text index.
+"""Benchmark of the derived data: suggested topics, related practices and the full-text index.
 
-Times each phase of ``app.related.refresh`` (read the features, rank, write the N-Triples file, hand it
-to the store) and of ``app.search.refresh`` (read the documents, build the index), on the study data and on
+Times ``app.topics.refresh`` (read the texts, match the topic labels, write the graph), each phase of
+``app.related.refresh`` (read the features, read the texts into TF-IDF vectors, rank, write the N-Triples file,
+hand it to the store) and of ``app.search.refresh`` (read the documents, build the index), on the study data and on
 synthetic study-shaped graphs from ``bench/generate.py``, each in an embedded store on disk (``--memory``:
 in memory). Prints a table of medians over ``--repeat`` runs (seconds), then a few search timings on the
-built index. ``compute`` is reading plus ranking plus writing the file (``compute_cpu`` the CPU seconds of it, forked slices included,
+built index. ``derive`` is ``topics`` plus ``related`` (what an ingest waits for before its pages are
+complete). ``compute`` is reading plus ranking plus writing the file (``compute_cpu`` the CPU seconds of it, forked slices included,
 which a busy machine inflates less than the wall clock); ``write`` is ``store.replace_graph`` of the file into
 an empty graph (the first derivation); ``related`` is their sum; ``again`` is a whole ``related.refresh`` with
 the graph already there and the data unchanged (what every later ingest that leaves the practices alone
@@ -28,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from app import related, related_graph, search  # noqa: E402
+from app import related, related_graph, search, topics  # noqa: E402
 from app.store import OxigraphStore  # noqa: E402
 
 
@@ -70,16 +72,20 @@ def cpu() -> float:
 def run_once(store, index_path: str, tmp: str) -> dict[str, float]:
     t: dict[str, float] = {}
     store.drop_graph(related.GRAPH)
+    store.drop_graph(topics.GRAPH)
+    t["topics"] = timed(topics.refresh, store, {})[0]
     cpu0 = cpu()
     t["features"], (practices, held, kinds_iris) = timed(related.read_features, store)
-    path = Path(store.scratch_dir or tmp) / "bench-related.nt"
-    index = related.Index(held, [k for k, _ in kinds_iris])
+    t["texts"], texts = timed(related.read_texts, store, practices)
+    path = Path(getattr(store, "scratch_dir", None) or tmp) / "bench-related.nt"
+    index = related.Index(held, [k for k, _ in kinds_iris], texts)
     t["rank+file"], (_, n_triples) = timed(related_graph.write_graph, path, practices, held, kinds_iris, index)
-    t["compute"] = sum(t.values())
+    t["compute"] = t["features"] + t["texts"] + t["rank+file"]
     t["compute_cpu"] = cpu() - cpu0
     t["write"] = timed(store.replace_graph, related.GRAPH, path)[0]
     path.unlink()
     t["related"] = t["compute"] + t["write"]
+    t["derive"] = t["topics"] + t["related"]
     t["again"] = timed(related.refresh, store, {})[0]
     t["docs"], docs = timed(search.read_documents, store)
     t["index"], _ = timed(search.build, docs, index_path)
@@ -101,7 +107,7 @@ def search_timings(index_path: str, queries=("mobility", "open data", "governanc
     return out
 
 
-COLUMNS = ["n_practices", "features", "rank+file", "compute", "compute_cpu", "write", "related", "again",
+COLUMNS = ["n_practices", "topics", "features", "texts", "rank+file", "compute", "compute_cpu", "write", "related", "derive", "again",
            "docs", "index", "n_triples"]
 
 

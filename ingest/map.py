@@ -212,6 +212,7 @@ def map_study(tables: dict[str, list[Record]], base: str | None = None) -> tuple
             m.put(s, SCKG.sdg, URIRef(f"http://metadata.un.org/sdg/{int(n)}"), r, "sdgs")
         m.link(s, SCKG.barrier, "barrier", r, "barriers", many=True)
         m.link(s, SCKG.enabler, "enabler", r, "enablers", many=True)
+        m.link(s, SCKG.topic, "topic", r, "topics", many=True)
         m.link(s, SCKG.partner, "org", r, "partners", many=True)
         if r["website"]:
             m.put(s, FOAF.homepage, URIRef(r["website"]), r, "website")

@@ -143,6 +143,18 @@ def check_cell(col: Column, value: str) -> list[tuple[str, str]]:
             elif not 1 <= int(v) <= 17:
                 out.append(("sdg-range", f"SDG {int(v)} does not exist; use numbers 1 to 17 separated by ';'"))
         return out
+    if k == "topics":
+        from ingest.topics import topic_slugs
+        known = topic_slugs()
+        out = []
+        for v in value.split(";"):
+            if not SLUG.match(v):
+                out.append(("slug-format", (f"{n}: '{v}' must use only lower-case letters, digits and single "
+                                            f"hyphens; separate several with ';' and no spaces")))
+            elif v not in known:
+                out.append(("unknown-topic", (f"{n}: '{v}' is not a topic of ontology/vocab/topics.ttl; use one "
+                                              f"of: {', '.join(known)}")))
+        return out
     if k == "enum" and value not in col.values:
         return [("allowed-values", f"{n} '{value}' is not allowed; use one of: {', '.join(col.values)}")]
     return []

@@ -47,6 +47,8 @@ KINDS = {
     "qid": "a Wikidata item id: Q and digits, e.g. Q8692",
     "sdg": "an SDG number from 1 to 17",
     "sdgs": "SDG numbers from 1 to 17 separated by ';', e.g. 9;11",
+    "topics": "topic identifiers of ontology/vocab/topics.ttl separated by ';' without spaces, e.g. "
+              "open-data;participation",
     "enum": "one of a fixed list of values",
 }
 

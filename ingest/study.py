@@ -94,6 +94,7 @@ SPECS: dict[str, FileSpec] = {s.name: s for s in (
         C("sdgs", "sdgs", ref="sdgs.csv", help="SDG numbers the source links to the practice"),
         C("barriers", "slugs", ref="barriers.csv", help="barriers the source ties to the practice"),
         C("enablers", "slugs", ref="enablers.csv", help="enablers the source ties to the practice"),
+        C("topics", "topics", optional=True, help="what the practice is about, from the topic vocabulary"),
         C("partners", "slugs", ref="organisations.csv", help="partner organisations"),
         C("website", "iri", help="the practice's own web site"),
         SOURCE,

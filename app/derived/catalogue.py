@@ -23,6 +23,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 DERIVED = {
     GRAPHS["inferred"]: ("Inferred facts", "Facts SCKG derives from the other graphs with the ontology's rules: "
                          "the country and region of each practice, inverse links, broader concepts."),
+    GRAPH_BASE + "inferred/topics": ("Suggested topics and SDGs", ("For each good practice, the topics its texts "
+                                     "suggest (with the words that matched) and, when it states no SDG, the "
+                                     "SDGs its topics serve; kept apart from the stated ones.")),
     GRAPH_BASE + "inferred/related": ("Related practices", "For each good practice, the practices most "
                                       "related to it, with a score and the features they share."),
 }

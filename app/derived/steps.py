@@ -14,6 +14,7 @@ from typing import Any
 #: (name, "module:function") in the order they run; each function is f(store, config) -> dict
 STEPS: list[tuple[str, str]] = [
     ("inferred", "app.reasoning:materialise"),
+    ("topics", "app.topics:refresh"),
     ("related", "app.related:refresh"),
     ("search", "app.search:refresh"),
     ("catalogue", "app.derived.catalogue:refresh"),
