@@ -8,8 +8,8 @@ engine rolled back, never reaches it.
 
 A rebuild copies one snapshot of the engine, taken together with its generation: a checkpoint of the
 engine's files (hard links, in milliseconds), dumped by the engine to a file in the temporary folder and
-loaded into the new copy by the engine, both in native code that lets the serving threads run meanwhile. Writes committed while it copies are kept in
-a journal and applied to the new copy before it is put in place.
+loaded into the new copy by the engine, both in native code that lets the serving threads run meanwhile.
+Writes committed while it copies are kept in a journal and applied to the new copy before it is put in place.
 """
 from __future__ import annotations
 
