@@ -28,6 +28,8 @@ DERIVED = {
                                      "SDGs its topics serve; kept apart from the stated ones.")),
     GRAPH_BASE + "inferred/related": ("Related practices", "For each good practice, the practices most "
                                       "related to it, with a score and the features they share."),
+    GRAPH_BASE + "inferred/topics": ("Suggested topics and SDGs", "Topics and Sustainable Development Goals "
+                                     "suggested for the practices from their texts, with the words that matched."),
 }
 
 
