@@ -129,6 +129,23 @@ def start(mode: str, arg: str, port: int) -> subprocess.Popen:
                             env={**child_environ(lib), "PYTHONPATH": str(ROOT)})
 
 
+def start_pair(store_path: str, data: Path, oxigraph_lib: str | None) -> tuple[list[subprocess.Popen], str, int]:
+    """SCKG over ``store_path`` and ``oxigraph serve`` in memory with ``data`` posted to it, both answering:
+    (the two processes, SCKG's endpoint URL, Oxigraph's port)."""
+    from app.allocator import child_environ
+    sport, oport = free_port(), free_port()
+    procs = [start("--serve-sckg", store_path, sport),
+             subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{oport}"], env=child_environ(oxigraph_lib),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    wait_up(f"http://127.0.0.1:{oport}/", procs[1])
+    with open(data, "rb") as f:
+        requests.post(f"http://127.0.0.1:{oport}/store", data=f, timeout=3600,
+                      headers={"Content-Type": "application/n-quads"}).raise_for_status()
+    sckg = f"http://127.0.0.1:{sport}/sparql"
+    wait_up(sckg + "?query=ASK%7B%7D", procs[0])
+    return procs, sckg, oport
+
+
 def heavy_queries() -> dict[str, str]:
     out = {}
     for f in sorted((ROOT / "queries").glob("*.rq")):
@@ -454,7 +471,6 @@ def wrk_bench(args, work: Path, results: dict) -> None:
     """The side-by-side throughput runs with wrk (``--wrk``): SCKG and ``oxigraph serve`` at ``--size``, light
     and ``--wrk-heavy`` queries at concurrency 8; SCKG and rdflib-endpoint at ``--rdflib-size``, light queries;
     then light lookups while 8 heavy clients run."""
-    from app.allocator import child_environ
     from bench.generate import SIZES
     wrk = find_wrk()
     print(f"load tool: {wrk or 'the Python client (wrk could not be installed)'}", flush=True)
@@ -462,16 +478,8 @@ def wrk_bench(args, work: Path, results: dict) -> None:
     procs: list[subprocess.Popen] = []
     out: dict = {"tool": "wrk" if wrk else "python", "seconds": args.wrk_seconds, "rounds": args.wrk_rounds}
     try:
-        sport, oport = free_port(), free_port()
-        procs += [start("--serve-sckg", store_path, sport),
-                  subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{oport}"],
-                                   env=child_environ(None), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-        wait_up(f"http://127.0.0.1:{oport}/", procs[1])
-        with open(data, "rb") as f:
-            requests.post(f"http://127.0.0.1:{oport}/store", data=f, timeout=3600,
-                          headers={"Content-Type": "application/n-quads"}).raise_for_status()
-        sckg = f"http://127.0.0.1:{sport}/sparql"
-        wait_up(sckg + "?query=ASK%7B%7D", procs[0])
+        pair, sckg, oport = start_pair(store_path, data, None)
+        procs += pair
         servers = {"sckg": sckg, "oxigraph": f"http://127.0.0.1:{oport}/query?union-default-graph"}
         heavy = heavy_queries()
         loads = {"light": (light_template(), SIZES[args.size][0])}
@@ -548,22 +556,13 @@ def main(argv=None) -> int:
         elif not args.no_oxigraph:
             overhead = worker_overhead(store_path, heavy=heavy_queries().get("most-cited-barriers"))
             print(f"worker overhead on a light query: {overhead}", flush=True)
-            sport, oport = free_port(), free_port()
-            from app.allocator import child_environ, choose
+            from app.allocator import choose
             sckg_lib = choose(os.environ.get("SCKG_MALLOC", "auto"))
             results["allocators"] = {"sckg": sckg_lib or "libc",
                                      "oxigraph": (sckg_lib if args.oxigraph_malloc else None) or "libc"}
             print(f"allocators: {results['allocators']}", flush=True)
-            procs += [start("--serve-sckg", store_path, sport),
-                      subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{oport}"],
-                                       env=child_environ(sckg_lib if args.oxigraph_malloc else None),
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-            wait_up(f"http://127.0.0.1:{oport}/", procs[1])
-            with open(data, "rb") as f:
-                requests.post(f"http://127.0.0.1:{oport}/store", data=f, timeout=3600,
-                              headers={"Content-Type": "application/n-quads"}).raise_for_status()
-            sckg = f"http://127.0.0.1:{sport}/sparql"
-            wait_up(sckg + "?query=ASK%7B%7D", procs[0])
+            pair, sckg, oport = start_pair(store_path, data, sckg_lib if args.oxigraph_malloc else None)
+            procs += pair
             print(f"--- SCKG vs oxigraph serve (in memory), size {args.size} ({quads} quads)", flush=True)
             results.update(worker_overhead=overhead, **against_oxigraph(
                 sckg, f"http://127.0.0.1:{oport}/query", loads(args.size, only), args.light, args.heavy))
