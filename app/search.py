@@ -233,7 +233,7 @@ def text_scores(config: Mapping[str, Any], q: str) -> dict[str, float]:
 def register(store, config: Mapping[str, Any]) -> bool:
     """Register ``sckg:textMatch`` on an embedded store; False (nothing registered) on a remote store."""
     functions = getattr(store, "custom_functions", None)
-    if not getattr(store, "embedded", False) or functions is None:
+    if store.read_view() is None or functions is None:  # no engine in this process: nowhere to register
         return False
     settings = {"INDEX_PATH": _index_path(config)}
     double = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")

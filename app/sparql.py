@@ -98,7 +98,7 @@ class ClientLimiter:
 
 def init_app(app) -> None:
     store = app.extensions["sckg.store"]
-    if getattr(store, "embedded", False):
+    if store.read_view() is not None:  # the engine runs in this process: queries go to killable workers
         app.extensions["sckg.executor"] = Executor(store, app.config["QUERY_WORKERS"], app.config["QUERY_TIMEOUT_S"],
                                                    app.config.get("QUERY_MEMORY_MB", 0),
                                                    light=app.config.get("QUERY_LIGHT_WORKERS", 1),
